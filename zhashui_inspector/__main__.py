@@ -1,0 +1,5 @@
+import sys
+
+from zhashui_inspector.cli.main import main
+
+sys.exit(main())
