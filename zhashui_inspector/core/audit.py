@@ -1,0 +1,158 @@
+"""The append-only audit log: every change is an entry whose hash covers the one before.
+
+An entry's payload carries the full state it leaves behind (the whole item, the whole
+evidence record, …), so replaying the log rebuilds the file's data; `verify` compares
+that replay with the tables and so detects an edit made behind the program's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str,
+               unit: str | None, item_no: int | None, payload: str) -> str:
+    body = canonical([seq, at, actor, action, unit, item_no, payload])
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def append(conn: sqlite3.Connection, at: str, actor: str, action: str,
+           unit: str | None = None, item_no: int | None = None,
+           payload: dict[str, Any] | None = None) -> int:
+    """Append one entry inside the caller's transaction; returns its sequence number."""
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
+    text = canonical(payload or {})
+    digest = entry_hash(prev, seq, at, actor, action, unit, item_no, text)
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, action, unit, item_no, payload, prev_hash, hash)"
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        (seq, at, actor, action, unit, item_no, text, prev, digest),
+    )
+    return seq
+
+
+@dataclass
+class ReplayState:
+    """What the log says the file holds."""
+
+    ratings: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    evidence: dict[int, dict[str, Any]] = field(default_factory=dict)
+    self_reports: dict[str, str] = field(default_factory=dict)
+    signoffs: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class AuditReport:
+    ok: bool
+    entries: int
+    problem: str = ""
+    seq: int | None = None
+
+
+def check_chain(conn: sqlite3.Connection) -> tuple[AuditReport, ReplayState]:
+    """Walk the chain; stop at the first entry whose link or hash is wrong."""
+    state = ReplayState()
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for seq, at, actor, action, unit, item_no, payload, prev_hash, digest in conn.execute(
+        "SELECT seq, at, actor, action, unit, item_no, payload, prev_hash, hash"
+        " FROM audit ORDER BY seq"
+    ):
+        count += 1
+        if seq != expected_seq:
+            return AuditReport(False, count, f"审计日志缺少第 {expected_seq} 条记录", seq), state
+        if prev_hash != prev or entry_hash(prev, seq, at, actor, action, unit, item_no,
+                                           payload) != digest:
+            return AuditReport(False, count, f"审计日志第 {seq} 条记录被改动过", seq), state
+        try:
+            _apply(state, action, unit, item_no, json.loads(payload))
+        except (ValueError, KeyError, TypeError):
+            return AuditReport(False, count, f"审计日志第 {seq} 条记录内容无法解读", seq), state
+        prev = digest
+        expected_seq += 1
+    return AuditReport(True, count), state
+
+
+def _apply(state: ReplayState, action: str, unit: str | None, item_no: int | None,
+           payload: dict[str, Any]) -> None:
+    if action == "rate":
+        assert unit is not None and item_no is not None
+        state.ratings[(unit, item_no)] = {
+            "rating": payload["rating"], "methods": list(payload["methods"]),
+            "comment": payload["comment"], "reason": payload["reason"],
+        }
+    elif action == "evidence_add":
+        state.evidence[int(payload["id"])] = {k: payload[k] for k in EVIDENCE_FIELDS}
+    elif action == "evidence_edit":
+        state.evidence[int(payload["id"])].update(kind=payload["kind"], caption=payload["caption"])
+    elif action == "evidence_remove":
+        state.evidence.pop(int(payload["id"]))
+    elif action == "self_report":
+        assert unit is not None
+        state.self_reports[unit] = payload["text"]
+    elif action == "sign_off":
+        state.signoffs[int(payload["id"])] = {k: payload[k] for k in SIGNOFF_FIELDS} | {
+            "reopen_reason": None}
+    elif action == "reopen":
+        state.signoffs[int(payload["id"])]["reopen_reason"] = payload["reason"]
+
+
+EVIDENCE_FIELDS = ("id", "unit", "item_no", "sha256", "name", "kind", "caption", "size")
+SIGNOFF_FIELDS = ("id", "unit", "signer", "signed_at", "signature_sha256", "digest")
+
+
+def current_state(conn: sqlite3.Connection) -> ReplayState:
+    """What the tables hold, in the replay's shape."""
+    state = ReplayState()
+    for unit, no, rating, methods, comment, reason in conn.execute(
+        "SELECT unit, item_no, rating, methods, comment, reason FROM rating"
+    ):
+        state.ratings[(unit, no)] = {"rating": rating, "methods": json.loads(methods),
+                                     "comment": comment, "reason": reason}
+    cols = ", ".join(EVIDENCE_FIELDS)
+    for row in conn.execute(f"SELECT {cols} FROM evidence WHERE removed_at IS NULL"):
+        state.evidence[row[0]] = dict(zip(EVIDENCE_FIELDS, row, strict=True))
+    for unit, text in conn.execute("SELECT unit, text FROM self_report"):
+        state.self_reports[unit] = text
+    cols = ", ".join(SIGNOFF_FIELDS)
+    for row in conn.execute(f"SELECT {cols}, reopen_reason FROM signoff"):
+        state.signoffs[row[0]] = dict(zip(SIGNOFF_FIELDS + ("reopen_reason",), row, strict=True))
+    return state
+
+
+def verify(conn: sqlite3.Connection) -> AuditReport:
+    """Chain intact and replay equal to the tables; the report names the first problem."""
+    report, replayed = check_chain(conn)
+    if not report.ok:
+        return report
+    actual = current_state(conn)
+    for label, want, have in (
+        ("评定", replayed.ratings, actual.ratings),
+        ("佐证材料", replayed.evidence, actual.evidence),
+        ("自评报告", replayed.self_reports, actual.self_reports),
+        ("签字确认", replayed.signoffs, actual.signoffs),
+    ):
+        if want != have:
+            key = next(k for k in sorted(set(want) | set(have), key=str)
+                       if want.get(k) != have.get(k))  # type: ignore[call-overload]
+            return AuditReport(False, report.entries,
+                               f"{label}与审计日志不一致（{_describe_key(key)}）")
+    return report
+
+
+def _describe_key(key: object) -> str:
+    if isinstance(key, tuple):
+        return f"{key[0]} 第 {key[1]} 项"
+    return str(key)

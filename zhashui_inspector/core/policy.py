@@ -1,0 +1,126 @@
+"""Scores and the suggested outcome, computed from a unit's ratings under a policy table.
+
+The program suggests; a person decides. Percentages run from 0 to 100; an item rated
+不适用 (points None) leaves both numerator and denominator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from zhashui_inspector.core.catalogue import Catalogue, Policy
+
+NOT_APPLICABLE = "不适用"
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    overall: float | None
+    areas: dict[int, float | None]
+    rated: int
+    total: int
+    applicable: int
+    suggested: str | None
+    complete: bool
+    vetoed_by: tuple[int, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "overall": _round(self.overall),
+            "areas": {str(k): _round(v) for k, v in self.areas.items()},
+            "rated": self.rated,
+            "total": self.total,
+            "applicable": self.applicable,
+            "suggested": self.suggested,
+            "complete": self.complete,
+            "vetoed_by": list(self.vetoed_by),
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def score_unit(
+    catalogue: Catalogue, ratings: Mapping[int, str | None], policy: Policy | None = None
+) -> UnitScore:
+    """Score one unit: `ratings` maps item number to rating (None or missing = not rated)."""
+    policy = policy or catalogue.policy
+    earned_total = weight_total = 0.0
+    areas: dict[int, float | None] = {}
+    rated = applicable = 0
+    for area in catalogue.areas:
+        earned = weight = 0.0
+        for item in area.items:
+            rating = ratings.get(item.no)
+            if rating is None:
+                continue
+            rated += 1
+            points = policy.points.get(rating)
+            if points is None:
+                continue
+            applicable += 1
+            w = policy.weights.get(item.no, 1.0)
+            earned += w * points
+            weight += w
+        areas[area.no] = 100.0 * earned / weight if weight else None
+        earned_total += earned
+        weight_total += weight
+    overall = 100.0 * earned_total / weight_total if weight_total else None
+    total = len(catalogue.items())
+    vetoed = tuple(
+        sorted(no for no in policy.veto_items if ratings.get(no) == _lowest_rating(policy))
+    )
+    suggested = suggest_outcome(policy, overall, areas, vetoed)
+    return UnitScore(overall, areas, rated, total, applicable, suggested, rated == total, vetoed)
+
+
+def _lowest_rating(policy: Policy) -> str:
+    scored = [(p, r) for r, p in policy.points.items() if p is not None]
+    return min(scored)[1]
+
+
+def suggest_outcome(
+    policy: Policy,
+    overall: float | None,
+    areas: Mapping[int, float | None],
+    vetoed_by: tuple[int, ...] = (),
+) -> str | None:
+    """The first outcome whose thresholds hold; a veto caps it. None when nothing is scored yet."""
+    if overall is None:
+        return None
+    order = [t.outcome for t in policy.thresholds]
+    chosen = order[-1]
+    for threshold in policy.thresholds:
+        if threshold.overall_min is not None and overall < threshold.overall_min:
+            continue
+        if threshold.area_min is not None and any(
+            v is not None and v < threshold.area_min for v in areas.values()
+        ):
+            continue
+        chosen = threshold.outcome
+        break
+    if vetoed_by and policy.veto_outcome in order:
+        chosen = order[max(order.index(chosen), order.index(policy.veto_outcome))]
+    return chosen
+
+
+def describe_policy(policy: Policy) -> list[str]:
+    """The policy as lines of Chinese text, for reports and the CLI."""
+    lines = [policy.label]
+    pts = "，".join(
+        f"{r} {'不计入' if p is None else f'{p:g} 分'}" for r, p in policy.points.items()
+    )
+    lines.append(f"计分：{pts}；得分率 = 得分 ÷ 适用指标权重之和 × 100")
+    for t in policy.thresholds:
+        cond = []
+        if t.overall_min is not None:
+            cond.append(f"总得分率 ≥ {t.overall_min:g}%")
+        if t.area_min is not None:
+            cond.append(f"各领域得分率均 ≥ {t.area_min:g}%")
+        lines.append(f"建议{t.outcome}：{'且'.join(cond) if cond else '其余情形'}")
+    if policy.veto_items:
+        items = "、".join(str(n) for n in policy.veto_items)
+        lines.append(f"否决项：第 {items} 项未达标时，建议结果不高于{policy.veto_outcome}")
+    return lines

@@ -1,0 +1,336 @@
+"""The work file on disk: opening, creating, identity, transactions and reads.
+
+The file runs in WAL mode with synchronous=FULL, so a committed edit survives a crash or a
+pulled battery. One thread owns an open file at a time (the GUI gives it to one worker).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, Self
+
+from zhashui_inspector.core import audit, schema
+from zhashui_inspector.core.catalogue import Catalogue, copy_catalogue
+from zhashui_inspector.core.errors import ValidationError, WorkFileError
+from zhashui_inspector.core.filelock import FileLock
+from zhashui_inspector.core.records import (
+    ROLES,
+    Identity,
+    ItemState,
+    RoundStage,
+    SelfReport,
+    SignOff,
+    now_iso,
+)
+from zhashui_inspector.paths import standards_db
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MacFn = Callable[[bytes], str]
+
+
+@contextmanager
+def _closing_on_error(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    try:
+        yield conn
+    except BaseException:
+        conn.close()
+        raise
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the work file's pragmas; autocommit mode, transactions are explicit."""
+    if readonly:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+class WorkFileStore:
+    """Opening, creating, identity, transactions and reads; `WorkFile` adds the edits."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool,
+                 lock: FileLock | None) -> None:
+        self.path = path
+        self.conn = conn
+        self.readonly = readonly
+        self._lock = lock
+        self.catalogue = Catalogue.from_connection(conn)
+        self.identity = self._read_identity()
+        self.actor = self.identity.holder
+
+    # ---- opening and creating -------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, *, role: str, holder: str, units: Sequence[str],
+               catalogue_path: Path | None = None, office_id: str = "", office_name: str = "",
+               round_name: str = "", stages: Sequence[RoundStage] | None = None,
+               mac_fn: MacFn | None = None) -> Self:
+        """A new work file holding a snapshot of the catalogue and the units in scope."""
+        path = Path(path)
+        if role not in ROLES:
+            raise ValidationError(f"角色应为 inspector（评估组）或 unit（被评估单位），不是“{role}”")
+        if not holder.strip():
+            raise ValidationError("请填写持有人姓名")
+        if path.exists():
+            raise ValidationError(f"文件已存在：{path.name}")
+        source = sqlite3.connect(f"{(catalogue_path or standards_db()).resolve().as_uri()}?mode=ro",
+                                 uri=True)
+        try:
+            catalogue = Catalogue.from_connection(source)
+            units = list(dict.fromkeys(u.strip() for u in units))
+            if not units:
+                raise ValidationError("请至少指定一个被评估单位")
+            for unit in units:
+                if not catalogue.has_unit(unit):
+                    raise ValidationError(f"“{unit}”不在本次复查验收名单中")
+            if role == "unit" and len(units) != 1:
+                raise ValidationError("单位自查文件只能包含一个单位")
+            round_stages = list(stages) if stages else [
+                RoundStage(s.key, s.name, s.start, s.end) for s in catalogue.stages]
+            tmp = path.with_name(path.name + ".creating")
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")
+                conn.execute("PRAGMA journal_mode = DELETE")
+                conn.execute("BEGIN")
+                schema.create(conn)
+                copy_catalogue(source, conn)
+                created = now_iso()
+                ident = Identity(
+                    file_id=uuid.uuid4().hex, role=role, holder=holder.strip(),
+                    units=tuple(units), catalogue_hash=catalogue.hash,
+                    format_version=schema.FORMAT_VERSION, created_at=created,
+                    office_id=office_id, office_name=office_name,
+                    issued_at=created if office_id else "", round_name=round_name,
+                    stages=tuple(round_stages),
+                )
+                mac = mac_fn(ident.mac_message()) if mac_fn else ""
+                _write_identity(conn, ident, mac)
+                for pos, stage in enumerate(round_stages):
+                    conn.execute("INSERT INTO round_stage VALUES (?,?,?,?,?)",
+                                 (stage.key, stage.name, stage.start.isoformat(),
+                                  stage.end.isoformat(), pos))
+                for pos, unit in enumerate(units):
+                    conn.execute("INSERT INTO scope_unit VALUES (?, ?)", (unit, pos))
+                audit.append(conn, created, ident.holder, "create", payload={
+                    "file_id": ident.file_id, "role": role, "units": units})
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        finally:
+            source.close()
+        _fsync(tmp)
+        os.replace(tmp, path)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False, lock: bool = True) -> Self:
+        """Open (and if needed upgrade) a work file; refuses damaged, foreign or newer files."""
+        path = Path(path)
+        if not path.is_file():
+            raise WorkFileError(f"找不到工作文件：{path.name}")
+        if not looks_like_sqlite(path):
+            raise WorkFileError(f"“{path.name}”不是工作文件（不是 SQLite 数据库）")
+        file_lock = FileLock(path) if (lock and not readonly) else None
+        if file_lock:
+            file_lock.acquire()
+        try:
+            conn = connect(path, readonly=readonly)
+            with _closing_on_error(conn):
+                try:
+                    tables = {r[0] for r in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                except sqlite3.DatabaseError as exc:
+                    raise WorkFileError(f"“{path.name}”已损坏，无法读取", detail=str(exc)) from exc
+                if "identity" not in tables or "cat_item" not in tables:
+                    raise WorkFileError(f"“{path.name}”不是柞水县复查验收评估的工作文件")
+                schema.check_version(conn)
+                if not readonly:
+                    steps = schema.upgrade(conn)
+                    if steps:
+                        wf = cls(path, conn, readonly, file_lock)
+                        with wf._tx():
+                            wf._audit("upgrade", payload={"steps": steps})
+                        return wf
+                return cls(path, conn, readonly, file_lock)
+        except BaseException:
+            if file_lock:
+                file_lock.release()
+            raise
+
+    def close(self) -> None:
+        try:
+            if not self.readonly:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self.conn.close()
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- identity -------------------------------------------------------------------
+
+    def _read_identity(self) -> Identity:
+        values = dict(self.conn.execute("SELECT key, value FROM identity").fetchall())
+        units = tuple(r[0] for r in self.conn.execute(
+            "SELECT name FROM scope_unit ORDER BY position"))
+        stages = tuple(
+            RoundStage(k, n, date.fromisoformat(s), date.fromisoformat(e))
+            for k, n, s, e in self.conn.execute(
+                'SELECT key, name, start, "end" FROM round_stage ORDER BY position'))
+        try:
+            return Identity(
+                file_id=values["file_id"], role=values["role"], holder=values["holder"],
+                units=units, catalogue_hash=values["catalogue_hash"],
+                format_version=schema.version_of(self.conn), created_at=values["created_at"],
+                office_id=values.get("office_id", ""), office_name=values.get("office_name", ""),
+                issued_at=values.get("issued_at", ""), round_name=values.get("round_name", ""),
+                mac=values.get("mac", ""), handback_seq=int(values.get("handback_seq", "0")),
+                stages=stages,
+            )
+        except (KeyError, ValueError) as exc:
+            raise WorkFileError("工作文件的身份信息不完整", detail=str(exc)) from exc
+
+    @property
+    def role(self) -> str:
+        return self.identity.role
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return self.identity.units
+
+    # ---- transactions ---------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise ValidationError("此文件以只读方式打开，不能修改")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def _audit(self, action: str, unit: str | None = None, item_no: int | None = None,
+               payload: dict[str, Any] | None = None, at: str | None = None) -> int:
+        return audit.append(self.conn, at or now_iso(), self.actor, action, unit, item_no,
+                            payload)
+
+    def _check_unit(self, unit: str) -> None:
+        if unit not in self.identity.units:
+            raise ValidationError(f"“{unit}”不在本工作文件的评估范围内")
+
+    def verify_audit(self) -> audit.AuditReport:
+        return audit.verify(self.conn)
+
+    # ---- reading --------------------------------------------------------------------
+
+    def item_state(self, unit: str, item_no: int) -> ItemState:
+        self._check_unit(unit)
+        return self.unit_items(unit, [item_no])[0]
+
+    def unit_items(self, unit: str, item_nos: Iterable[int] | None = None) -> list[ItemState]:
+        """Every item of the unit (or the ones asked for), unrated ones included."""
+        self._check_unit(unit)
+        wanted = list(item_nos) if item_nos is not None else [i.no for i in self.catalogue.items()]
+        rows = {r[0]: r for r in self.conn.execute(
+            "SELECT item_no, rating, methods, comment, reason, updated_at FROM rating"
+            " WHERE unit = ?", (unit,))}
+        counts = dict(self.conn.execute(
+            "SELECT item_no, count(*) FROM evidence WHERE unit = ? AND removed_at IS NULL"
+            " AND item_no IS NOT NULL GROUP BY item_no", (unit,)).fetchall())
+        out = []
+        for no in wanted:
+            row = rows.get(no)
+            if row is None:
+                out.append(ItemState(unit, no, evidence_count=counts.get(no, 0)))
+            else:
+                out.append(ItemState(unit, no, row[1], tuple(json.loads(row[2])), row[3], row[4],
+                                     counts.get(no, 0), row[5]))
+        return out
+
+    def ratings(self, unit: str) -> dict[int, str | None]:
+        self._check_unit(unit)
+        return dict(self.conn.execute(
+            "SELECT item_no, rating FROM rating WHERE unit = ? AND rating IS NOT NULL",
+            (unit,)).fetchall())
+
+    def self_report(self, unit: str) -> SelfReport:
+        from zhashui_inspector.core.text import count_chars
+
+        self._check_unit(unit)
+        row = self.conn.execute("SELECT text, updated_at FROM self_report WHERE unit = ?",
+                                (unit,)).fetchone()
+        text, updated = (row[0], row[1]) if row else ("", "")
+        return SelfReport(unit, text, count_chars(text), self.catalogue.self_report_limit,
+                          updated)
+
+    def signoffs(self, unit: str) -> list[SignOff]:
+        self._check_unit(unit)
+        return [SignOff(*r) for r in self.conn.execute(
+            "SELECT id, unit, signer, signed_at, signature_sha256, digest, reopened_at,"
+            " reopen_reason FROM signoff WHERE unit = ? ORDER BY id", (unit,))]
+
+    def active_signoff(self, unit: str) -> SignOff | None:
+        active = [s for s in self.signoffs(unit) if s.active]
+        return active[-1] if active else None
+
+    def is_signed(self, unit: str) -> bool:
+        return self.active_signoff(unit) is not None
+
+    def _check_open(self, unit: str) -> None:
+        from zhashui_inspector.core.errors import UnitLocked
+
+        self._check_unit(unit)
+        if self.is_signed(unit):
+            raise UnitLocked(f"“{unit}”已签字确认，需先说明理由重新打开后才能修改")
+
+
+def _write_identity(conn: sqlite3.Connection, ident: Identity, mac: str) -> None:
+    values = {
+        "file_id": ident.file_id, "role": ident.role, "holder": ident.holder,
+        "catalogue_hash": ident.catalogue_hash, "created_at": ident.created_at,
+        "office_id": ident.office_id, "office_name": ident.office_name,
+        "issued_at": ident.issued_at, "round_name": ident.round_name, "mac": mac,
+        "handback_seq": "0",
+    }
+    conn.executemany("INSERT INTO identity (key, value) VALUES (?, ?)", values.items())
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
