@@ -112,7 +112,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
     with WorkFile.open(Path(args.file)) as wf:
         items = parse_item_spec(args.item, (i.no for i in wf.catalogue.items()))
         rating = None if args.rating in ("未评", "none", "") else args.rating
-        states = wf.rate_many(args.unit, items, rating=rating, methods=args.method,
+        states = wf.rate_many(args.unit, items, rating=rating, methods=args.method or None,
                               comment=args.comment, reason=args.reason)
         print(f"已保存 {args.unit} {len(states)} 项：{args.rating}")
     return 0

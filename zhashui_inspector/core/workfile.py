@@ -93,10 +93,15 @@ class WorkFile(WorkFileStore):
                          old.evidence_count, at)
 
     def rate_many(self, unit: str, item_nos: Sequence[int], *, rating: str | None,
-                  methods: Sequence[str] = (), comment: str | None = None,
+                  methods: Sequence[str] | None = None, comment: str | None = None,
                   reason: str | None = None) -> list[ItemState]:
-        """The CLI's `rate`: the same values for several items (each its own audit entry)."""
-        changes: dict[str, Any] = {"rating": rating, "methods": tuple(methods)}
+        """The CLI's `rate`: the same values for several items (each its own audit entry).
+
+        Fields given as None keep what each item has.
+        """
+        changes: dict[str, Any] = {"rating": rating}
+        if methods is not None:
+            changes["methods"] = tuple(methods)
         if comment is not None:
             changes["comment"] = comment
         if reason is not None:

@@ -1,0 +1,39 @@
+"""Shared fixtures. GUI tests run on Qt's offscreen platform, never skipped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LANG", "C.UTF-8")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from zhashui_inspector.core.demo import make_demo
+
+    return make_demo(tmp_path_factory.mktemp("demo-template") / "demo.sqlite")
+
+
+@pytest.fixture
+def demo_file(_demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo work file (made once per test run, copied per test)."""
+    dest = tmp_path / "demo.sqlite"
+    shutil.copyfile(_demo_template, dest)
+    return dest
+
+
+@pytest.fixture
+def practice_file(tmp_path: Path) -> Path:
+    """An empty inspector work file for 县财政局 and 下梁镇."""
+    from zhashui_inspector.core.workfile import WorkFile
+
+    path = tmp_path / "practice.sqlite"
+    WorkFile.create(path, role="inspector", holder="王五", units=["县财政局", "下梁镇"]).close()
+    return path

@@ -1,0 +1,69 @@
+"""The audit chain detects edits made behind the program's back."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from zhashui_inspector.cli.main import main
+from zhashui_inspector.core.workfile import WorkFile
+
+
+def _prepared(path: Path) -> None:
+    with WorkFile.open(path) as wf:
+        wf.update_item("县财政局", 1, rating="达标", comment="好")
+        wf.update_item("县财政局", 2, rating="未达标", comment="缺材料")
+        wf.set_self_report("县财政局", "自评")
+
+
+def test_untouched_file_verifies(practice_file: Path, capsys) -> None:
+    _prepared(practice_file)
+    assert main(["audit", str(practice_file)]) == 0
+    assert "审计日志完整" in capsys.readouterr().out
+
+
+def test_rating_changed_behind_the_back_is_reported(practice_file: Path, capsys) -> None:
+    _prepared(practice_file)
+    conn = sqlite3.connect(practice_file)
+    conn.execute("UPDATE rating SET rating = '达标' WHERE unit = '县财政局' AND item_no = 2")
+    conn.commit()
+    conn.close()
+    assert main(["audit", str(practice_file)]) == 1
+    err = capsys.readouterr().err
+    assert "评定与审计日志不一致" in err and "县财政局 第 2 项" in err
+
+
+def test_audit_row_changed_is_reported_with_its_number(practice_file: Path, capsys) -> None:
+    _prepared(practice_file)
+    conn = sqlite3.connect(practice_file)
+    seq = conn.execute("SELECT seq FROM audit WHERE action = 'rate' AND item_no = 2").fetchone()[0]
+    conn.execute("UPDATE audit SET payload = replace(payload, '未达标', '达标') WHERE seq = ?",
+                 (seq,))
+    conn.commit()
+    conn.close()
+    assert main(["audit", str(practice_file)]) == 1
+    assert f"第 {seq} 条记录被改动过" in capsys.readouterr().err
+
+
+def test_deleted_audit_row_is_reported(practice_file: Path, capsys) -> None:
+    _prepared(practice_file)
+    conn = sqlite3.connect(practice_file)
+    conn.execute("DELETE FROM audit WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    assert main(["audit", str(practice_file)]) == 1
+    assert "缺少第 2 条" in capsys.readouterr().err
+
+
+def test_evidence_and_signoff_edits_are_reported(practice_file: Path, tmp_path: Path,
+                                                 capsys) -> None:
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"photo")
+    with WorkFile.open(practice_file) as wf:
+        wf.add_evidence("下梁镇", photo, item_no=3, kind="图片")
+    conn = sqlite3.connect(practice_file)
+    conn.execute("UPDATE evidence SET item_no = 4")
+    conn.commit()
+    conn.close()
+    assert main(["audit", str(practice_file)]) == 1
+    assert "佐证材料与审计日志不一致" in capsys.readouterr().err
