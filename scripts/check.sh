@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen LANG=${LANG:-C.UTF-8}
-.venv/bin/python -m ruff check zhashui_inspector tests tools benchmarks
+.venv/bin/python -m ruff check .
 .venv/bin/python -m mypy
 .venv/bin/python -m pytest -q "$@"
