@@ -31,7 +31,6 @@ from zhashui_inspector.core.catalogue import (  # noqa: E402
 SOURCE = ROOT / "data" / "standards.toml"
 COMMITTED = ROOT / "data" / "standards.sqlite"
 NOTICE = ROOT / "tests" / "fixtures" / "notice_2023_54.txt"
-SHARED_SEED = ROOT.parent / "shared" / "seed" / "000_807d8079975f8c68.txt"
 
 # Content hash of the committed catalogue. Changing data/standards.toml changes it: update
 # it here on purpose, after review, together with the rebuilt data/standards.sqlite.
