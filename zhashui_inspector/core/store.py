@@ -266,13 +266,19 @@ class WorkFileStore:
     def unit_items(self, unit: str, item_nos: Iterable[int] | None = None) -> list[ItemState]:
         """Every item of the unit (or the ones asked for), unrated ones included."""
         self._check_unit(unit)
-        wanted = list(item_nos) if item_nos is not None else [i.no for i in self.catalogue.items()]
+        if item_nos is None:
+            wanted = [i.no for i in self.catalogue.items()]
+            where, args = "unit = ?", [unit]
+        else:
+            wanted = list(item_nos)
+            marks = ",".join("?" * len(wanted))
+            where, args = f"unit = ? AND item_no IN ({marks})", [unit, *wanted]
         rows = {r[0]: r for r in self.conn.execute(
             "SELECT item_no, rating, methods, comment, reason, updated_at FROM rating"
-            " WHERE unit = ?", (unit,))}
+            f" WHERE {where}", args)}
         counts = dict(self.conn.execute(
-            "SELECT item_no, count(*) FROM evidence WHERE unit = ? AND removed_at IS NULL"
-            " AND item_no IS NOT NULL GROUP BY item_no", (unit,)).fetchall())
+            "SELECT item_no, count(*) FROM evidence WHERE removed_at IS NULL"
+            f" AND item_no IS NOT NULL AND {where} GROUP BY item_no", args).fetchall())
         out = []
         for no in wanted:
             row = rows.get(no)
@@ -310,7 +316,8 @@ class WorkFileStore:
         return active[-1] if active else None
 
     def is_signed(self, unit: str) -> bool:
-        return self.active_signoff(unit) is not None
+        return self.conn.execute("SELECT 1 FROM signoff WHERE unit = ? AND reopened_at IS NULL",
+                                 (unit,)).fetchone() is not None
 
     def _check_open(self, unit: str) -> None:
         from zhashui_inspector.core.errors import UnitLocked
