@@ -1,0 +1,136 @@
+"""The printed checklist: every item text, ratings of a filled one, escaping, paging."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from reports_support import outline, page_count, pdf_text, squeeze
+
+from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.errors import ValidationError
+from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.reports.checklist import render_checklist
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return Catalogue.load()
+
+
+@pytest.fixture(scope="module")
+def blank_pdf(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Path:
+    return render_checklist(tmp_path_factory.mktemp("blank") / "blank.pdf", catalogue)
+
+
+def test_blank_checklist_contains_every_item_text_exactly(blank_pdf: Path,
+                                                          catalogue: Catalogue) -> None:
+    text = squeeze(pdf_text(blank_pdf, raw=True))  # raw: content order, cell by cell
+    missing = [item.no for item in catalogue.items() if squeeze(item.text) not in text]
+    assert missing == []
+    for area in catalogue.areas:
+        assert squeeze(f"{area.numeral}、{area.title}") in text
+        for sub in area.subareas:
+            assert squeeze(sub.display_title) in text
+    assert "（原文缺标题）" in text  # sub-area 2's missing title shows as a gap
+
+
+def test_blank_checklist_has_boxes_fields_and_signature_lines(blank_pdf: Path,
+                                                              catalogue: Catalogue) -> None:
+    text = pdf_text(blank_pdf, raw=True)
+    for label in ("被评估单位", "评估日期", "评估组成员", "评估组成员（签字）", "被评估单位负责人（签字）"):
+        assert label in text
+    # one box per rating and per method on each of the 76 rows, nothing ticked
+    boxes = re.findall(r"□\s*(达标|基本达标|未达标|不适用|听取汇报|查阅资料|实地查看)", text)
+    for option in (*catalogue.ratings, *catalogue.methods):
+        assert boxes.count(option) == 76
+    assert "■" not in text
+
+
+def test_blank_checklist_pages_header_footer_and_outline(blank_pdf: Path,
+                                                         catalogue: Catalogue) -> None:
+    pages = page_count(blank_pdf)
+    assert 6 <= pages <= 20
+    text = pdf_text(blank_pdf)
+    assert f"第 1 页 共 {pages} 页" in text and f"第 {pages} 页 共 {pages} 页" in text
+    # the table header repeats on every page that continues an area table
+    assert text.count("指标内容") >= pages - 1
+    entries = outline(blank_pdf)
+    assert [t for _lvl, t, _p in entries] == [f"{a.numeral}、{a.title}" for a in catalogue.areas]
+    assert all(0 <= p < pages for _lvl, _t, p in entries)
+    assert [p for *_x, p in entries] == sorted(p for *_x, p in entries)
+
+
+def test_named_blank_checklist_prints_the_unit(tmp_path: Path, catalogue: Catalogue) -> None:
+    out = render_checklist(tmp_path / "u.pdf", catalogue, unit="杏坪镇")
+    assert pdf_text(out).count("杏坪镇") >= page_count(out)  # in the header of every page
+    assert outline(out)[0][:2] == (0, "杏坪镇")
+    with pytest.raises(ValidationError):
+        render_checklist(tmp_path / "x.pdf", catalogue, unit="不存在的单位")
+
+
+def test_filled_checklist_ticks_each_rating_and_method(demo_file: Path, tmp_path: Path) -> None:
+    with WorkFile.open(demo_file, readonly=True) as wf:
+        out = render_checklist(tmp_path / "f.pdf", wf.catalogue, unit="县气象局", workfile=wf)
+        states = wf.unit_items("县气象局")
+        signer = wf.active_signoff("县气象局")
+    text = pdf_text(out, raw=True)
+    ticked = re.findall(r"■\s*(达标|基本达标|未达标|不适用)", text)
+    assert ticked == [s.rating for s in states]  # in item order, one per row
+    ticked_methods = re.findall(r"■\s*(听取汇报|查阅资料|实地查看)", text)
+    assert len(ticked_methods) == sum(len(s.methods) for s in states)
+    flat = squeeze(text)
+    for s in states:
+        if s.reason:
+            assert squeeze(f"不适用理由：{s.reason}") in flat
+        if s.comment:
+            assert squeeze(s.comment) in flat
+    assert signer is not None and f"签字确认：{signer.signer}" in flat
+
+
+def test_filled_checklist_of_all_units_has_one_outline_entry_per_unit(
+        demo_file: Path, tmp_path: Path) -> None:
+    with WorkFile.open(demo_file, readonly=True) as wf:
+        out = render_checklist(tmp_path / "all.pdf", wf.catalogue, workfile=wf)
+        units = list(wf.units)
+    top = [t for lvl, t, _p in outline(out) if lvl == 0]
+    assert top == units
+
+
+MARKUP = ["<b>加粗</b>不该生效", "A & B &amp; C", '<font color="red" size="30">大字</font>',
+          "<br/>换行", "</para>结束"]
+
+
+def test_text_from_work_files_prints_literally(practice_file: Path, tmp_path: Path) -> None:
+    with WorkFile.open(practice_file) as wf:
+        for no, comment in enumerate(MARKUP, start=1):
+            wf.update_item("县财政局", no, rating="基本达标", methods=["查阅资料"], comment=comment)
+        wf.update_item("县财政局", 9, rating="不适用", reason="<i>不属职能</i> & 说明")
+        out = render_checklist(tmp_path / "m.pdf", wf.catalogue, unit="县财政局", workfile=wf)
+    flat = squeeze(pdf_text(out))
+    for comment in MARKUP:
+        assert squeeze(comment) in flat
+    assert squeeze("<i>不属职能</i> & 说明") in flat
+
+
+def test_very_long_comment_wraps_and_splits_across_pages(practice_file: Path,
+                                                         tmp_path: Path) -> None:
+    sentence = "现场查看发现台账记录不完整，部分会议纪要缺少签字，需要补充完善。"
+    long_comment = "".join(f"{i:03d}{sentence}" for i in range(160))  # several pages long
+    with WorkFile.open(practice_file) as wf:
+        wf.update_item("县财政局", 10, rating="未达标", methods=["实地查看"], comment=long_comment)
+        wf.update_item("县财政局", 11, rating="达标", methods=["听取汇报"], comment="其后一项")
+        out = render_checklist(tmp_path / "long.pdf", wf.catalogue, unit="县财政局", workfile=wf)
+        blank = render_checklist(tmp_path / "b.pdf", wf.catalogue, unit="县财政局")
+    assert page_count(out) >= page_count(blank) + 2
+    flat = squeeze(pdf_text(out, raw=True))
+    # drop the page furniture that lands between the two parts of a split row
+    for furniture in (r"第\d+页共\d+页", "法治政府建设示范单位复查验收评估指标核查表", "县财政局",
+                      "序号指标内容评定核查方式意见及说明"):
+        flat = re.sub(furniture, "", flat)
+    # nothing lost or repeated at the page breaks, and in order
+    positions = [flat.find(squeeze(f"{i:03d}{sentence}")) for i in range(160)]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert all(flat.count(squeeze(f"{i:03d}{sentence}")) == 1 for i in range(160))
+    assert positions[-1] < flat.index("其后一项")

@@ -1,0 +1,219 @@
+"""The county report (all units: summary, charts, then each unit) and the unit report
+(the same for one unit), and the signed report the office publishes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
+
+from zhashui_inspector.core.errors import ValidationError
+from zhashui_inspector.reports.charts import area_chart, unit_chart
+from zhashui_inspector.reports.data import CountyData, UnitData
+from zhashui_inspector.reports.layout import (
+    Outline,
+    ReportDoc,
+    Rule,
+    RunningHeader,
+    SignatureSpace,
+    grid_style,
+    para,
+)
+from zhashui_inspector.reports.stamp import STAMP_SIZE
+from zhashui_inspector.reports.styles import FRAME_WIDTH, RED, esc, human_time
+from zhashui_inspector.reports.thumbnails import is_image, make_thumbnails
+from zhashui_inspector.reports.unit_report import pct, policy_section, unit_section
+
+COUNTY_TITLE = "法治政府建设示范单位复查验收评估报告"
+
+
+def render_report(data: CountyData, out: Path, *,
+                  signature_box: dict[str, Any] | None = None) -> Path:
+    """Write the county report (several units) or a unit report (one unit) to `out`.
+
+    With `signature_box`, the report ends with a release note and room for the office's
+    visible signature; the dict receives its page and rectangle for `sign_pdf`.
+    """
+    out = Path(out)
+    if not data.units:
+        raise ValidationError("没有可写入报告的单位")
+    single = len(data.units) == 1
+    first = data.units[0]
+    title = f"{first.name}复查验收评估报告" if single else f"柞水县{COUNTY_TITLE}"
+    doc = ReportDoc(out, title=title, author=data.office_name,
+                    subject=f"{data.round_name}：{'、'.join(u.name for u in data.units)}",
+                    header=title, unit=first.name if single else "全县汇总",
+                    keywords=(COUNTY_TITLE, data.round_name, data.catalogue.source))
+    thumbs = _all_thumbnails(data.units)
+    story: list[Flowable] = title_block(data, title)
+    if single:
+        story += [Outline(first.name, 0)]
+        story += unit_section(first, data.catalogue, data.policy, level=0, thumbnails=thumbs[0])
+    else:
+        story += county_summary(data)
+        for unit, unit_thumbs in zip(data.units, thumbs, strict=True):
+            story += [PageBreak(), RunningHeader(unit.name), Outline(unit.name, 0),
+                      para(esc(f"{unit.name}"), "title"), Rule(thickness=0.8)]
+            story += unit_section(unit, data.catalogue, data.policy, level=0,
+                                  thumbnails=unit_thumbs)
+    if signature_box is not None:
+        story.append(release_block(data, signature_box))
+    doc.render(story)
+    return out
+
+
+def _all_thumbnails(units: tuple[UnitData, ...]) -> list[list[bytes | None]]:
+    """Thumbnails of every unit's photos, made in one pass (one worker pool)."""
+    flat = [e for u in units for e in u.evidence]
+    thumbs = make_thumbnails(e.load if is_image(e.mime, e.name) else None for e in flat)
+    out: list[list[bytes | None]] = []
+    at = 0
+    for unit in units:
+        out.append(thumbs[at:at + len(unit.evidence)])
+        at += len(unit.evidence)
+    return out
+
+
+def title_block(data: CountyData, title: str) -> list[Flowable]:
+    stages = "；".join(f"{s.name} {s.start:%Y.%m.%d}–{s.end:%m.%d}" for s in data.stages)
+    story: list[Flowable] = [
+        para(esc(data.office_name), "kicker"),
+        para(esc(title), "title"),
+        para(esc(f"{data.round_name}　依据《{data.catalogue.title}》（{data.catalogue.source}）"),
+             "doc_no"),
+        Rule(),
+        para(esc(f"工作安排：{stages}") if stages else "", "small"),
+        para(esc(f"报告生成时间：{human_time(data.generated_at)}　目录校验值："
+                 f"{data.catalogue.hash[:16]}"), "small"),
+        Spacer(1, 3 * mm),
+    ]
+    open_total = sum(u.open_conflicts for u in data.units)
+    if open_total and len(data.units) > 1:
+        units = "、".join(u.name for u in data.units if u.open_conflicts)
+        story += conflict_banner_text(
+            f"注意：尚有 {open_total} 处评定分歧未处理（{units}），相关单位的结果为暂定。")
+    return story
+
+
+def conflict_banner_text(text: str) -> list[Flowable]:
+    box = Table([[para(esc(text), "warn")]], colWidths=[FRAME_WIDTH])
+    box.setStyle([("BOX", (0, 0), (-1, -1), 1.5, RED),
+                  ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FBEAEA")),
+                  ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                  ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    return [box, Spacer(1, 3 * mm)]
+
+
+def county_summary(data: CountyData) -> list[Flowable]:
+    """The summary table of all units, the two charts and the policy used."""
+    story: list[Flowable] = [Outline("全县汇总", 0), para("一、全县汇总", "h1")]
+    head = [para(esc(t), "head") for t in
+            ("序号", "单位", "命名年度", "评定进度", "得分率", "建议结果", "决定", "未处理分歧")]
+    rows: list[list[Any]] = [head]
+    style = grid_style(1) + [("VALIGN", (0, 1), (-1, -1), "MIDDLE")]
+    for index, unit in enumerate(data.units, start=1):
+        decision = f"<b>{esc(unit.decision)}</b>" if unit.decision else "未决定"
+        conflicts = str(unit.open_conflicts) if unit.open_conflicts else "—"
+        if unit.open_conflicts:
+            style.append(("TEXTCOLOR", (7, index), (7, index), RED))
+            conflicts = f'<font color="#A61B1B"><b>{unit.open_conflicts}</b></font>'
+        rows.append([
+            para(str(index), "cell_c"),
+            para(esc(f"{unit.name}（{unit.kind_label}）" if unit.kind_label else unit.name), "cell"),
+            para(esc("、".join(str(y) for y in unit.years)), "cell_c"),
+            para(esc(f"{unit.score.rated}/{unit.score.total}"), "cell_c"),
+            para(pct(unit.score.overall), "cell_r"),
+            para(esc(unit.suggested or "—"), "cell_c"),
+            para(decision, "cell_c"),
+            para(conflicts, "cell_c"),
+        ])
+    table = Table(rows, colWidths=(10 * mm, 42 * mm, 22 * mm, 19 * mm, 18 * mm, 18 * mm,
+                                   18 * mm, 18 * mm), repeatRows=1)
+    table.setStyle(style)
+    story += [table, Spacer(1, 5 * mm)]
+    story += [Outline("得分图表", 1), para("二、得分图表", "h1")]
+    story.append(unit_chart([u.name for u in data.units], [u.score.overall for u in data.units],
+                            data.policy, FRAME_WIDTH, title="各单位总得分率（%）与建议结果分界线"))
+    story.append(Spacer(1, 4 * mm))
+    cat = data.catalogue
+    means = []
+    for area in cat.areas:
+        values = [u.score.areas.get(area.no) for u in data.units]
+        scored = [v for v in values if v is not None]
+        means.append(sum(scored) / len(scored) if scored else None)
+    story.append(area_chart([a.numeral for a in cat.areas], means, data.policy, FRAME_WIDTH,
+                            title="全县各领域平均得分率（%）"))
+    story += [Spacer(1, 2 * mm), area_grid(data)]
+    story += [Spacer(1, 4 * mm), para("三、评分规则", "h1")] + policy_section(data.policy)
+    legend = "、".join(f"{a.numeral}{a.title}" for a in cat.areas)
+    story.append(para(esc(f"领域：{legend}"), "small"))
+    return story
+
+
+def area_grid(data: CountyData) -> Table:
+    """Units × areas table of area scores, shaded by how far each is from the thresholds."""
+    cat = data.catalogue
+    head = [para("单位", "head")] + [para(esc(a.numeral), "head") for a in cat.areas]
+    rows: list[list[Any]] = [head]
+    style = grid_style(1) + [("VALIGN", (0, 1), (-1, -1), "MIDDLE")]
+    minimums = sorted((t.area_min for t in data.policy.thresholds if t.area_min is not None),
+                      reverse=True)
+    shades = [colors.HexColor("#E3EFE3"), colors.HexColor("#FFF4D6"), colors.HexColor("#F6DADA")]
+    for r, unit in enumerate(data.units, start=1):
+        row: list[Any] = [para(esc(unit.name), "cell")]
+        for c, area in enumerate(cat.areas, start=1):
+            value = unit.score.areas.get(area.no)
+            row.append(para("—" if value is None else f"{value:.0f}", "cell_c"))
+            if value is not None and minimums:
+                band = next((i for i, m in enumerate(minimums) if value >= m), len(minimums))
+                style.append(("BACKGROUND", (c, r), (c, r), shades[min(band, len(shades) - 1)]))
+        rows.append(row)
+    width = (FRAME_WIDTH - 33 * mm) / len(cat.areas)
+    table = Table(rows, colWidths=[33 * mm] + [width] * len(cat.areas), repeatRows=1)
+    table.setStyle(style)
+    return table
+
+
+def release_block(data: CountyData, record: dict[str, Any]) -> Flowable:
+    """The closing lines of a published report and the room for the signature stamp."""
+    text = (f"发布单位：{data.office_name}<br/>"
+            f"本报告以县委依法治县办数字证书签名（PAdES），签名后任何改动均可被检出。<br/>"
+            "核验方法：zhashui-inspector verify 报告文件.pdf --trust office-cert.pem")
+    return KeepTogether([Spacer(1, 8 * mm), para(esc_lines(text), "small"), Spacer(1, 3 * mm),
+                         SignatureSpace(STAMP_SIZE, record)])
+
+
+def esc_lines(text: str) -> str:
+    return "<br/>".join(esc(part) for part in text.split("<br/>"))
+
+
+def build_signed_report(office_dir: Path, out: Path, *, unit: str | None = None,
+                        passphrase: str, sign: bool = True) -> Path:
+    """Render the county (or one unit's) report from the office ledger and sign it with
+    the office's certificate (keys/office.p12; optional seal image DIR/seal.png)."""
+    from zhashui_inspector.exchange.report_data import county_data
+    from zhashui_inspector.reports.signing import sign_pdf
+
+    office_dir = Path(office_dir)
+    out = Path(out)
+    data = county_data(office_dir, unit)
+    if not sign:
+        return render_report(data, out)
+    fd, tmp_name = tempfile.mkstemp(prefix=".unsigned-", suffix=".pdf", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        record: dict[str, Any] = {}
+        render_report(data, tmp, signature_box=record)
+        seal = office_dir / "seal.png"
+        sign_pdf(tmp, out, office_dir / "keys" / "office.p12", passphrase,
+                 signer_name=data.office_name, seal=seal if seal.is_file() else None,
+                 box=(record["page"], record["rect"]))
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

@@ -1,0 +1,220 @@
+"""The page frame every document shares: running header, "第 X 页 共 Y 页" footer,
+PDF outline, metadata, and a table that splits only where a reader expects it.
+
+The footer's total is a form XObject drawn on every page and defined once at the end,
+so a document is laid out in one pass (a NumberedCanvas that replays saved pages would
+break the outline's page references).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+
+from zhashui_inspector.reports.fonts import SANS, ensure_fonts
+from zhashui_inspector.reports.styles import (
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    GREY_TEXT,
+    HEAD_FILL,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE,
+    RED,
+    RULE,
+    styles,
+)
+
+_TOTAL_FORM = "zsPageTotal"
+_keys = itertools.count(1)
+
+
+class FooterCanvas(Canvas):
+    """Draws the page number on every page and the page total once, at save time."""
+
+    def showPage(self) -> None:
+        page = self.getPageNumber()
+        width = PAGE[0]
+        self.saveState()
+        self.setFont(SANS, 9)
+        self.setFillColor(GREY_TEXT)
+        y = MARGIN_BOTTOM - 10 * mm
+        self.drawRightString(width / 2, y, f"第 {page} 页 共 ")
+        self.translate(width / 2, y)
+        self.doForm(_TOTAL_FORM)
+        self.restoreState()
+        super().showPage()
+
+    def save(self) -> None:
+        total = self.getPageNumber() - 1
+        self.beginForm(_TOTAL_FORM, lowerx=0, lowery=-3, upperx=60, uppery=12)
+        self.setFont(SANS, 9)
+        self.setFillColor(GREY_TEXT)
+        self.drawString(0, 0, f"{total} 页")
+        self.endForm()
+        super().save()
+
+
+class Outline(Flowable):
+    """An invisible mark: a PDF outline entry pointing at the page where it lands."""
+
+    def __init__(self, title: str, level: int = 0) -> None:
+        super().__init__()
+        self.title = title
+        self.level = level
+        self.key = f"o{next(_keys)}"
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv.addOutlineEntry(self.title, self.key, self.level, closed=self.level > 0)
+
+
+class RunningHeader(Flowable):
+    """An invisible mark: from this page on, the header names `unit`."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass  # ReportDoc.afterFlowable reads it
+
+
+class ItemTable(Table):
+    """A table that breaks between rows; only a row taller than ~half a page (a very long
+    comment) is split inside, so ordinary item rows always stay whole. A tall row starts
+    right where the previous row ended rather than behind a repeated header."""
+
+    tall_row = FRAME_HEIGHT * 0.45
+    min_part = 48.0  # points: never leave a sliver of a split row at the foot of a page
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        self._calc(availWidth, availHeight)
+        heads = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        heights = self._rowHeights
+        n = self._getFirstPossibleSplitRowPosition(availHeight)
+        if heads <= n < len(heights) and heights[n] > self.tall_row \
+                and availHeight - sum(heights[:n]) >= self.min_part:
+            parts = self._splitRows(availHeight, doInRowSplit=1)
+            if parts:
+                return parts
+        return self._splitRows(availHeight, doInRowSplit=0)
+
+
+class ReportDoc(BaseDocTemplate):
+    """A4 document with the running header (document title, current unit) and footer."""
+
+    def __init__(self, out: Path, *, title: str, author: str, subject: str,
+                 header: str, unit: str = "", keywords: Sequence[str] = ()) -> None:
+        ensure_fonts()
+        super().__init__(
+            str(out), pagesize=PAGE, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
+            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title, author=author,
+            subject=subject, creator="柞水县法治政府建设示范单位复查验收评估系统",
+            keywords=list(keywords), lang="zh-CN", pageCompression=1,
+        )
+        self.header_title = header
+        self.header_unit = unit
+        frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate("page", frames=[frame],
+                                            onPageEnd=self._draw_header)])
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, RunningHeader):
+            self.header_unit = flowable.unit
+
+    def _draw_header(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        width, height = PAGE
+        y = height - MARGIN_TOP + 6 * mm
+        canv.saveState()
+        canv.setFont(SANS, 9)
+        canv.setFillColor(GREY_TEXT)
+        canv.drawString(MARGIN_LEFT, y, self.header_title)
+        if self.header_unit:
+            canv.drawRightString(width - MARGIN_RIGHT, y, self.header_unit)
+        canv.setStrokeColor(RED)
+        canv.setLineWidth(0.8)
+        canv.line(MARGIN_LEFT, y - 2.5 * mm, width - MARGIN_RIGHT, y - 2.5 * mm)
+        canv.restoreState()
+
+    def render(self, story: list[Flowable]) -> None:
+        self.build(story, canvasmaker=FooterCanvas)
+
+
+class Rule(Flowable):
+    """A horizontal line across the frame (the red rule under a title block)."""
+
+    def __init__(self, colour: Any = RED, thickness: float = 1.2, space: float = 4) -> None:
+        super().__init__()
+        self.colour = colour
+        self.thickness = thickness
+        self.space = space
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.thickness + 2 * self.space
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(self.colour)
+        self.canv.setLineWidth(self.thickness)
+        y = self.space + self.thickness / 2
+        self.canv.line(0, y, self.width, y)
+
+
+def grid_style(head_rows: int = 1) -> list[tuple[Any, ...]]:
+    """Table style commands: thin grid, grey head, cells aligned to the top."""
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("BOX", (0, 0), (-1, -1), 0.9, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if head_rows:
+        commands += [("BACKGROUND", (0, 0), (-1, head_rows - 1), HEAD_FILL),
+                     ("VALIGN", (0, 0), (-1, head_rows - 1), "MIDDLE")]
+    return commands
+
+
+def para(text: str, style: str) -> Paragraph:
+    """A Paragraph in one of the shared styles; `text` must already be escaped markup."""
+    return Paragraph(text, styles()[style])
+
+
+class SignatureSpace(Flowable):
+    """Empty room for the visible signature, right-aligned; records where it landed
+    (0-based page index and rectangle in points) so the stamp goes exactly there."""
+
+    def __init__(self, size: tuple[float, float], record: dict[str, Any]) -> None:
+        super().__init__()
+        self.box_size = size
+        self.record = record
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.box_size[1]
+
+    def draw(self) -> None:
+        w, h = self.box_size
+        x, y = self.canv.absolutePosition(self.width - w, 0)
+        self.record["page"] = self.canv.getPageNumber() - 1
+        self.record["rect"] = (x, y, x + w, y + h)

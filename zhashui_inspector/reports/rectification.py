@@ -1,0 +1,93 @@
+"""整改清单: the items a unit must fix (rated 未达标 or 基本达标), numbered as in the
+standards, with the inspectors' comments and the office's resolution, and blank
+columns for following it up at the next review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.reports.data import ItemRow, UnitData
+from zhashui_inspector.reports.layout import ItemTable, Outline, ReportDoc, Rule, grid_style, para
+from zhashui_inspector.reports.styles import RATING_COLOURS, esc, short_text
+
+TO_FIX = ("未达标", "基本达标")
+TITLE = "法治政府建设示范单位复查验收评估整改清单"
+WIDTHS = (9 * mm, 50 * mm, 15 * mm, 41 * mm, 30 * mm, 20 * mm)
+
+
+def items_to_fix(data: UnitData) -> list[ItemRow]:
+    """The unit's items rated 未达标 or 基本达标, in the standards' order."""
+    return sorted((row for row in data.items if row.rating in TO_FIX), key=lambda r: r.no)
+
+
+def rating_markup(rating: str | None) -> str:
+    if not rating:
+        return "未评"
+    colour = RATING_COLOURS.get(rating)
+    if colour is None:
+        return esc(rating)
+    return f'<font color="#{colour.hexval()[2:]}">{esc(rating)}</font>'
+
+
+def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
+    """The table of items to fix, or one line saying there is nothing to fix."""
+    rows_to_fix = items_to_fix(data)
+    if not rows_to_fix:
+        return [para(esc("本单位没有评为“未达标”或“基本达标”的指标，无需整改。"), "body")]
+    head = [para(esc(t), "head") for t in
+            ("序号", "指标", "评定", "评估组意见", "县委依法治县办处理意见", "整改落实情况")]
+    rows: list[list[Any]] = [head]
+    for row in rows_to_fix:
+        item = catalogue.item(row.no)
+        area = catalogue.area(item.area_no)
+        comment = esc(row.comment) if row.comment else "（未填写意见）"
+        if row.conflict:
+            comment += f'<br/><font color="#A61B1B">评定分歧未处理：{esc(row.conflict_detail)}</font>'
+        rows.append([
+            para(str(row.no), "cell_c"),
+            para(f"{esc(short_text(item.text, 60))}<br/>"
+                 f'<font size="7.5" color="#555555">{esc(area.numeral)}、{esc(area.title)}</font>',
+                 "cell"),
+            para(rating_markup(row.rating), "cell_c"),
+            para(comment, "cell"),
+            para(esc(row.resolution) if row.resolution else "", "cell"),
+            "",
+        ])
+    failed = sum(1 for r in rows_to_fix if r.rating == "未达标")
+    summary = (f"共 {len(rows_to_fix)} 项：未达标 {failed} 项，"
+               f"基本达标 {len(rows_to_fix) - failed} 项。")
+    return [para(esc(summary), "body"), Spacer(1, 2 * mm),
+            ItemTable(rows, colWidths=WIDTHS, repeatRows=1, style=grid_style(1))]
+
+
+def render_rectification(data: UnitData, catalogue: Catalogue, out: Path, *,
+                         office_name: str = "柞水县委依法治县办") -> Path:
+    """Write one unit's 整改清单 as its own PDF."""
+    out = Path(out)
+    doc = ReportDoc(out, title=f"{data.name}整改清单", author=office_name,
+                    subject=f"{TITLE}：{data.name}", header=TITLE, unit=data.name,
+                    keywords=("整改清单", data.name))
+    story: list[Flowable] = [
+        Outline(f"{data.name}整改清单", 0),
+        para(esc(office_name), "kicker"),
+        para(esc(f"{data.name}整改清单"), "title"),
+        para(esc(f"依据《{catalogue.title}》复查验收评估结果"), "doc_no"),
+        Rule(),
+        Spacer(1, 2 * mm),
+    ]
+    story += rectification_table(data, catalogue)
+    line = "_" * 16
+    story.append(KeepTogether([
+        Spacer(1, 10 * mm),
+        para(f"被评估单位（盖章）：{line}&nbsp;&nbsp;&nbsp;&nbsp;负责人（签字）：{line}<br/>"
+             "整改完成时限：&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年&nbsp;&nbsp;&nbsp;&nbsp;月"
+             "&nbsp;&nbsp;&nbsp;&nbsp;日&nbsp;&nbsp;&nbsp;&nbsp;"
+             f"复查人（签字）：{line}", "sign"),
+    ]))
+    doc.render(story)
+    return out

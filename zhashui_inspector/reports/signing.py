@@ -1,0 +1,229 @@
+"""Signing the office's PDF (PAdES baseline B-B with pyHanko, offline) and verifying it.
+
+A report is signed once, as a certification signature that allows no later changes, in
+an incremental update of the rendered file. Verification trusts only the certificates it
+is given (the office certificate, or a CA's root) and accepts a file only when the
+signature is intact, cryptographically valid, trusted, and covers every byte of it.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+import functools
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from zhashui_inspector.core.errors import ValidationError, WorkFileError
+from zhashui_inspector.reports.stamp import STAMP_SIZE, ChineseStampStyle
+
+log = logging.getLogger(__name__)
+
+FIELD_NAME = "OfficeSignature"
+BYTES_RESERVED = 12 * 1024  # CMS size is known in advance: no dry-run signing pass
+# (page index, (x1, y1, x2, y2) in points); page -1 is the last page
+Box = tuple[int, tuple[float, float, float, float]]
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What `verify` reports about a signed PDF."""
+
+    signed: bool
+    signer: str = ""
+    signing_time: datetime.datetime | None = None
+    intact: bool = False           # the signed bytes hash to what the signature says
+    valid: bool = False            # the signature value checks out with the certificate
+    whole_document: bool = False   # the signature covers every byte of the file
+    trusted: bool = False          # the certificate chains to one of the trusted certs
+    problem: str = ""              # why it failed, in Chinese
+
+    @property
+    def ok(self) -> bool:
+        return self.signed and self.intact and self.valid and self.whole_document \
+            and self.trusted and not self.problem
+
+
+@functools.lru_cache(maxsize=4)
+def _load_signer(p12_path: str, mtime_ns: int, size: int, passphrase_hash: str,
+                 passphrase: str):  # type: ignore[no-untyped-def]
+    """The PKCS#12 signer, loaded (and decrypted) once per file version and passphrase."""
+    from pyhanko.sign import signers
+
+    try:
+        data = Path(p12_path).read_bytes()
+    except OSError as exc:
+        raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
+    try:
+        return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
+                                                     passphrase=passphrase.encode("utf-8"))
+    except ValueError as exc:
+        raise ValidationError("办公室密钥口令不正确，或密钥文件已损坏", detail=str(exc)) from exc
+
+
+def load_signer(p12: Path, passphrase: str):  # type: ignore[no-untyped-def]
+    try:
+        st = Path(p12).stat()
+    except OSError as exc:
+        raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
+    digest = hashlib.sha256(passphrase.encode("utf-8")).hexdigest()
+    return _load_signer(str(Path(p12).resolve()), st.st_mtime_ns, st.st_size, digest, passphrase)
+
+
+def _page_count(data: bytes) -> int:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(io.BytesIO(data), strict=False).root["/Pages"]["/Count"])
+
+
+def default_box(page_size: tuple[float, float] = (595.28, 841.89)) -> Box:
+    """Bottom right of the last page, above the footer."""
+    width, _height = page_size
+    w, h = STAMP_SIZE
+    x2 = width - 56.7
+    return -1, (x2 - w, 62.0, x2, 62.0 + h)
+
+
+def sign_pdf(src: Path, dst: Path, p12: Path, passphrase: str, *, signer_name: str,
+             seal: Path | None = None, box: Box | None = None) -> None:
+    """Sign `src` into `dst` with the PKCS#12 key: PAdES B-B, visible stamp, no changes
+    allowed afterwards. `box` places the stamp (default: bottom right of the last page)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+
+    signer = load_signer(Path(p12), passphrase)
+    src_bytes = Path(src).read_bytes()
+    page, rect = box or default_box()
+    if page < 0:
+        page += _page_count(src_bytes)
+    seal_png = Path(seal).read_bytes() if seal is not None else None
+    writer = IncrementalPdfFileWriter(io.BytesIO(src_bytes), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME, name=signer_name, location="陕西省柞水县",
+        reason="县委依法治县办发布复查验收评估结果", subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256", certify=True, docmdp_permissions=MDPPerm.NO_CHANGES)
+    pdf_signer = signers.PdfSigner(
+        meta, signer=signer,
+        stamp_style=ChineseStampStyle(office=signer_name, seal_png=seal_png),
+        new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page, box=_int_box(rect)))
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED, output=out)
+    tmp = Path(dst).with_name(Path(dst).name + ".part")
+    try:
+        tmp.write_bytes(out.getvalue())
+        tmp.replace(dst)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkFileError(f"无法写出签名文件：{Path(dst).name}", detail=str(exc)) from exc
+
+
+def _int_box(rect: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    x1, y1, x2, y2 = (int(round(v)) for v in rect)
+    return x1, y1, x2, y2
+
+
+def load_trust(paths: list[Path]):  # type: ignore[no-untyped-def]
+    from pyhanko.keys import load_cert_from_pemder
+
+    certs = []
+    for path in paths:
+        try:
+            certs.append(load_cert_from_pemder(str(path)))
+        except (OSError, ValueError) as exc:
+            raise ValidationError(f"无法读取证书文件：{Path(path).name}", detail=str(exc)) from exc
+    return certs
+
+
+def _contents_canonical(data: bytes, sig) -> bool:  # type: ignore[no-untyped-def]
+    """The signature's /Contents must be exactly as written: upper-case hex of the CMS
+    followed only by zero padding. pyHanko tolerates other spellings of the same bytes,
+    which would let one byte of the file change without the signature noticing."""
+    _, len1, start2, _ = sig.byte_range
+    content: bytes = sig.pkcs7_content
+    if data[len1:start2] != b"<" + binascii.hexlify(content).upper() + b">":
+        return False
+    der_len = _der_length(content)
+    return der_len is not None and not content[der_len:].strip(b"\x00")
+
+
+def _der_length(blob: bytes) -> int | None:
+    """Total length of the DER element at the start of `blob`."""
+    if len(blob) < 2 or blob[0] != 0x30:
+        return None
+    first = blob[1]
+    if first < 0x80:
+        return 2 + first
+    count = first & 0x7F
+    if count == 0 or count > 4 or len(blob) < 2 + count:
+        return None
+    return 2 + count + int.from_bytes(blob[2:2 + count], "big")
+
+
+def verify_pdf(path: Path, trust: list[Path]) -> VerifyResult:
+    """Check every signature of `path`; report on the last one (the office's)."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"无法读取文件：{Path(path).name}", detail=str(exc)) from exc
+    roots = load_trust(trust)
+    context = ValidationContext(trust_roots=roots, allow_fetching=False,
+                                revocation_mode="soft-fail")
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # a damaged file is a failed verification, not a crash
+        log.info("unreadable PDF: %s", exc)
+        return VerifyResult(signed=False, problem="文件已损坏或不是 PDF")
+    if not signatures:
+        return VerifyResult(signed=False, problem="文件中没有数字签名")
+    result = VerifyResult(signed=False)
+    for sig in signatures:
+        try:
+            status = validate_pdf_signature(sig, context)
+        except (SignatureValidationError, PdfError, Exception) as exc:  # damaged = failed
+            log.info("validation error: %s", exc)
+            return VerifyResult(signed=True, problem="签名数据无法解析（文件可能已被修改）")
+        whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        problem = ""
+        if not _contents_canonical(data, sig):
+            problem = "签名值所在区域被改动"
+        elif not status.intact:
+            problem = "签名后文件内容被修改"
+        elif not status.valid:
+            problem = "签名值无效"
+        elif not whole:
+            problem = "签名没有覆盖整个文件（签名后又追加了修改）"
+        elif not status.trusted:
+            problem = "签名证书不是所信任的证书" if roots else "未指定信任的证书（--trust 或 --office）"
+        cert = status.signing_cert
+        result = VerifyResult(
+            signed=True,
+            signer=_common_name(cert),
+            signing_time=status.signer_reported_dt,
+            intact=bool(status.intact),
+            valid=bool(status.valid),
+            whole_document=whole,
+            trusted=bool(status.trusted),
+            problem=problem,
+        )
+        if problem:
+            return result
+    return result
+
+
+def _common_name(cert) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return str(cert.subject.native.get("common_name") or cert.subject.human_friendly)
+    except (AttributeError, ValueError):
+        return ""

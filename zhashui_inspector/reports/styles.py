@@ -1,0 +1,95 @@
+"""Page geometry, colours and paragraph styles shared by every document.
+
+The look follows Chinese official paperwork: A4, a wide left margin for binding, a
+black-on-white body, a thin dark-red rule under the title block, grey table heads.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from zhashui_inspector.reports.fonts import KAI, SANS, ensure_fonts
+
+PAGE = A4
+MARGIN_LEFT = 25 * mm    # binding side
+MARGIN_RIGHT = 20 * mm
+MARGIN_TOP = 24 * mm     # room for the running header
+MARGIN_BOTTOM = 20 * mm  # room for the page number
+FRAME_WIDTH = PAGE[0] - MARGIN_LEFT - MARGIN_RIGHT
+FRAME_HEIGHT = PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM
+
+RED = colors.HexColor("#A61B1B")
+INK = colors.HexColor("#111111")
+GREY_TEXT = colors.HexColor("#555555")
+RULE = colors.HexColor("#333333")
+HEAD_FILL = colors.HexColor("#E6E6E6")
+SUB_FILL = colors.HexColor("#F3F3F3")
+WARN_FILL = colors.HexColor("#FBEAEA")
+RATING_COLOURS = {
+    "达标": colors.HexColor("#2E7D32"),
+    "基本达标": colors.HexColor("#B8860B"),
+    "未达标": colors.HexColor("#B71C1C"),
+    "不适用": colors.HexColor("#78909C"),
+}
+
+
+def esc(text: object) -> str:
+    """Text from a work file made safe for Paragraph markup; line breaks kept."""
+    return escape(str(text)).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    """The named paragraph styles (CJK line breaking everywhere)."""
+    ensure_fonts()
+    base = ParagraphStyle("body", fontName=SANS, fontSize=10.5, leading=16, textColor=INK,
+                          wordWrap="CJK", alignment=TA_LEFT)
+
+    def make(name: str, **kw: object) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)  # type: ignore[arg-type]
+
+    return {
+        "body": base,
+        "title": make("title", fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=4),
+        "kicker": make("kicker", fontName=KAI, fontSize=13, leading=18, alignment=TA_CENTER,
+                       spaceAfter=2),
+        "doc_no": make("doc_no", fontSize=9.5, leading=13, alignment=TA_CENTER,
+                       textColor=GREY_TEXT),
+        "h1": make("h1", fontSize=14, leading=20, spaceBefore=10, spaceAfter=6),
+        "h2": make("h2", fontName=KAI, fontSize=12.5, leading=17, spaceBefore=8, spaceAfter=4),
+        "small": make("small", fontSize=9, leading=13, textColor=GREY_TEXT),
+        "cell": make("cell", fontSize=9, leading=12.5),
+        "cell_kai": make("cell_kai", fontName=KAI, fontSize=10, leading=13),
+        "cell_c": make("cell_c", fontSize=9, leading=12.5, alignment=TA_CENTER),
+        "cell_r": make("cell_r", fontSize=9, leading=12.5, alignment=TA_RIGHT),
+        "head": make("head", fontSize=9, leading=12, alignment=TA_CENTER),
+        "sub": make("sub", fontName=KAI, fontSize=10.5, leading=14),
+        "warn": make("warn", fontSize=11, leading=16, textColor=RED),
+        "sign": make("sign", fontSize=10.5, leading=22),
+    }
+
+
+def human_time(iso: str, *, seconds: bool = False) -> str:
+    """An ISO timestamp as officials write it: 2023年12月08日 10:20 (local time as stored)."""
+    try:
+        at = datetime.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    text = f"{at.year}年{at.month:02d}月{at.day:02d}日 {at.hour:02d}:{at.minute:02d}"
+    return text + (f":{at.second:02d}" if seconds else "")
+
+
+def short_text(text: str, limit: int = 40) -> str:
+    """An item's opening sentence (its own heading, as published), cut at `limit`."""
+    head = text.split("。", 1)[0]
+    if len(head) <= limit:
+        return head + ("。" if head != text else "")
+    return head[: limit - 1] + "…"

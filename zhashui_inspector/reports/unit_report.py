@@ -1,0 +1,215 @@
+"""One unit's part of a report: outcome and scores, its area chart, the ratings by area,
+the 整改清单, the self-report, sign-offs, source files and the evidence index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+
+from zhashui_inspector.core.catalogue import Catalogue, Policy
+from zhashui_inspector.core.policy import describe_policy
+from zhashui_inspector.reports.charts import area_chart
+from zhashui_inspector.reports.checklist import signature_image
+from zhashui_inspector.reports.data import ItemRow, UnitData
+from zhashui_inspector.reports.evidence_index import evidence_table
+from zhashui_inspector.reports.layout import ItemTable, Outline, grid_style, para
+from zhashui_inspector.reports.rectification import rating_markup, rectification_table
+from zhashui_inspector.reports.styles import (
+    FRAME_WIDTH,
+    RED,
+    SUB_FILL,
+    WARN_FILL,
+    esc,
+    human_time,
+    short_text,
+)
+
+RATING_WIDTHS = (9 * mm, 50 * mm, 16 * mm, 22 * mm, 68 * mm)
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def conflict_banner(data: UnitData) -> list[Flowable]:
+    """A boxed red warning when inspectors' disagreements are still open."""
+    if not data.open_conflicts:
+        return []
+    text = (f"注意：本单位尚有 {data.open_conflicts} 处评估组成员之间的评定分歧未经县委依法治县办处理，"
+            "以下得分与建议结果均为暂定，不能作为最终结论。")
+    box = Table([[para(esc(text), "warn")]], colWidths=[FRAME_WIDTH])
+    box.setStyle([("BOX", (0, 0), (-1, -1), 1.5, RED), ("BACKGROUND", (0, 0), (-1, -1), WARN_FILL),
+                  ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                  ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+    return [box, Spacer(1, 3 * mm)]
+
+
+def outcome_table(data: UnitData, policy: Policy) -> Table:
+    score = data.score
+    decision = data.decision or "尚未决定"
+    reason = esc(data.decision_reason) if data.decision_reason else ""
+    if data.decided_at:
+        reason += f'<br/><font size="8" color="#555555">决定时间：{esc(human_time(data.decided_at))}</font>'
+    veto = ""
+    if score.vetoed_by:
+        veto = f"；否决项：第 {'、'.join(str(n) for n in score.vetoed_by)} 项"
+    years = "、".join(str(y) for y in data.years)
+    rows = [
+        ["单位", esc(f"{data.name}（{data.kind_label}，{years} 年命名）" if years else data.name),
+         "评定进度", esc(f"{score.rated} / {score.total} 项" + ("" if score.complete else "（未评完）"))],
+        ["总得分率", f"<b>{pct(score.overall)}</b>", "适用指标", esc(f"{score.applicable} 项{veto}")],
+        ["建议结果", f"<b>{esc(score.suggested or '—')}</b>（按下列评分规则，供参考）",
+         "县委依法治县办决定", f"<b>{esc(decision)}</b>"],
+        ["决定理由", reason or "—", "", ""],
+    ]
+    cells = [[para(esc(r[0]), "head"), para(r[1], "cell"),
+              para(esc(r[2]), "head") if r[2] else "", para(r[3], "cell") if r[3] else ""]
+             for r in rows]
+    table = Table(cells, colWidths=(22 * mm, 66 * mm, 30 * mm, 47 * mm))
+    table.setStyle(grid_style(0) + [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("SPAN", (1, 3), (3, 3)),
+        ("BACKGROUND", (0, 0), (0, -1), SUB_FILL), ("BACKGROUND", (2, 0), (2, 2), SUB_FILL)])
+    return table
+
+
+def area_scores(data: UnitData, catalogue: Catalogue, policy: Policy) -> list[Flowable]:
+    labels = [a.numeral for a in catalogue.areas]
+    scores = [data.score.areas.get(a.no) for a in catalogue.areas]
+    chart = area_chart(labels, scores, policy, FRAME_WIDTH,
+                       title=f"{data.name}各领域得分率（%）与达标线")
+    head = [para(esc(t), "head") for t in ("领域", "名称", "指标数", "已评", "得分率")]
+    rows: list[list[Any]] = [head]
+    by_no = {row.no: row for row in data.items}
+    for area in catalogue.areas:
+        rated = sum(1 for i in area.items if by_no.get(i.no) and by_no[i.no].rating)
+        rows.append([para(esc(area.numeral), "cell_c"), para(esc(area.title), "cell"),
+                     para(str(len(area.items)), "cell_c"), para(str(rated), "cell_c"),
+                     para(pct(data.score.areas.get(area.no)), "cell_r")])
+    table = Table(rows, colWidths=(14 * mm, 95 * mm, 18 * mm, 16 * mm, 22 * mm), repeatRows=1)
+    table.setStyle(grid_style(1))
+    return [chart, Spacer(1, 2 * mm), table]
+
+
+def _note(row: ItemRow) -> str:
+    parts = []
+    if row.reason:
+        parts.append(f"<b>不适用理由：</b>{esc(row.reason)}")
+    if row.comment:
+        parts.append(esc(row.comment))
+    if row.unit_note:
+        parts.append(f"<b>单位说明：</b>{esc(row.unit_note)}")
+    if row.conflict:
+        parts.append(f'<font color="#A61B1B"><b>分歧未处理：</b>{esc(row.conflict_detail)}</font>')
+    elif row.conflict_detail:
+        parts.append(f"<b>原分歧：</b>{esc(row.conflict_detail)}")
+    if row.resolution:
+        parts.append(f"<b>处理意见：</b>{esc(row.resolution)}")
+    if row.inspectors:
+        count = f"　佐证 {row.evidence_count} 件" if row.evidence_count else ""
+        parts.append(f'<font size="7.5" color="#555555">评定人：{esc("、".join(row.inspectors))}'
+                     f"{count}</font>")
+    return "<br/>".join(parts)
+
+
+def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int) -> list[Flowable]:
+    """The rating of every item, one table per area, each area in the outline."""
+    by_no = {row.no: row for row in data.items}
+    story: list[Flowable] = []
+    head = [para(esc(t), "head") for t in ("序号", "指标", "评定", "核查方式", "意见及说明")]
+    for area in catalogue.areas:
+        rows: list[list[Any]] = [head]
+        style = grid_style(1)
+        for item in area.items:
+            row = by_no.get(item.no) or ItemRow(no=item.no, rating=None)
+            if row.conflict:
+                style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), WARN_FILL))
+            rows.append([para(str(item.no), "cell_c"), para(esc(short_text(item.text)), "cell"),
+                         para(rating_markup(row.rating), "cell_c"),
+                         para(esc("、".join(row.methods)) or "—", "cell"),
+                         para(_note(row), "cell")])
+        title = f"{area.numeral}、{area.title}（得分率 {pct(data.score.areas.get(area.no))}）"
+        story += [CondPageBreak(30 * mm), Outline(f"{area.numeral}、{area.title}", level),
+                  KeepTogether([para(esc(title), "h2")]),
+                  ItemTable(rows, colWidths=RATING_WIDTHS, repeatRows=1, style=style)]
+    return story
+
+
+def signoff_table(data: UnitData) -> list[Flowable]:
+    if not data.signoffs:
+        return [para(esc("评估组尚未签字确认。"), "body")]
+    rows: list[list[Any]] = [[para(esc(t), "head") for t in ("签字人", "签字时间", "签名", "来源文件")]]
+    for so in data.signoffs:
+        rows.append([para(esc(so.signer), "cell"), para(esc(human_time(so.signed_at)), "cell"),
+                     signature_image(so.signature_png, 40 * mm, 14 * mm) if so.signature_png
+                     else para("（无签名图片）", "cell"),
+                     para(esc(so.source), "cell")])
+    table = Table(rows, colWidths=(28 * mm, 38 * mm, 45 * mm, 54 * mm), repeatRows=1)
+    table.setStyle(grid_style(1) + [("VALIGN", (0, 1), (-1, -1), "MIDDLE")])
+    return [table]
+
+
+def sources_table(data: UnitData) -> list[Flowable]:
+    if not data.sources:
+        return [para(esc("无。"), "body")]
+    rows: list[list[Any]] = [[para(esc(t), "head") for t in
+                              ("文件", "持有人", "角色", "交回次序", "导入时间", "SHA-256")]]
+    roles = {"inspector": "评估组", "unit": "被评估单位"}
+    for src in data.sources:
+        rows.append([para(esc(src.name), "cell"), para(esc(src.holder), "cell"),
+                     para(esc(roles.get(src.role, src.role)), "cell"),
+                     para(esc(f"第 {src.handback_seq} 次" + ("（迟到，未采用）" if src.late else "")),
+                          "cell"),
+                     para(esc(human_time(src.imported_at)) if src.imported_at else "—", "cell"),
+                     para(f'<font size="7">{esc(src.sha256[:16])}</font>' if src.sha256 else "—",
+                          "cell")])
+    table = Table(rows, colWidths=(40 * mm, 28 * mm, 18 * mm, 20 * mm, 31 * mm, 28 * mm),
+                  repeatRows=1)
+    table.setStyle(grid_style(1))
+    return [table]
+
+
+def self_report_section(data: UnitData, limit: int) -> list[Flowable]:
+    if not data.self_report.strip():
+        return [para(esc("单位未提交自评报告。"), "body")]
+    over = "（超过字数限制）" if data.self_report_chars > limit else ""
+    story: list[Flowable] = [para(esc(f"共 {data.self_report_chars} 字（不计空白，限 {limit} 字）{over}"),
+                                  "small"), Spacer(1, 1.5 * mm)]
+    for block in data.self_report.replace("\r\n", "\n").split("\n"):
+        if block.strip():
+            story.append(para("&nbsp;" * 4 + esc(block.strip()), "body"))
+    return story
+
+
+def policy_section(policy: Policy) -> list[Flowable]:
+    return [para(esc(line), "small") for line in describe_policy(policy)]
+
+
+def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level: int,
+                 thumbnails: Sequence[bytes | None] | None = None) -> list[Flowable]:
+    """Every part of one unit's report, with outline entries at `level` and below."""
+    sub = level + 1
+
+    def section(title: str) -> list[Flowable]:
+        return [CondPageBreak(35 * mm), Outline(title, sub), para(esc(title), "h1")]
+
+    story: list[Flowable] = conflict_banner(data)
+    story += section("一、评估结果")
+    story += [outcome_table(data, policy), Spacer(1, 3 * mm)]
+    story += area_scores(data, catalogue, policy)
+    story += [Spacer(1, 2 * mm), para(esc("评分规则"), "h2")] + policy_section(policy)
+    story += section("二、整改清单")
+    story += rectification_table(data, catalogue)
+    story += section("三、评定明细")
+    story += ratings_by_area(data, catalogue, sub + 1)
+    story += section("四、单位自评报告")
+    story += self_report_section(data, catalogue.self_report_limit)
+    story += section("五、签字确认")
+    story += signoff_table(data)
+    story += section("六、数据来源")
+    story += sources_table(data)
+    story += section("附录：佐证材料索引")
+    story += evidence_table(data.evidence, thumbnails)
+    return story
