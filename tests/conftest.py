@@ -37,3 +37,23 @@ def practice_file(tmp_path: Path) -> Path:
     path = tmp_path / "practice.sqlite"
     WorkFile.create(path, role="inspector", holder="王五", units=["县财政局", "下梁镇"]).close()
     return path
+
+
+@pytest.fixture(scope="session")
+def _office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from exchange_support import PASSPHRASE
+
+    from zhashui_inspector.exchange.office import Office
+
+    root = tmp_path_factory.mktemp("office-template") / "office"
+    with Office.init(root, PASSPHRASE) as office:
+        assert office.refresh_workbook() == ""
+    return root
+
+
+@pytest.fixture
+def office_dir(_office_template: Path, tmp_path: Path) -> Path:
+    """A fresh office folder (keys, ledger, empty workbook; made once, copied per test)."""
+    dest = tmp_path / "office"
+    shutil.copytree(_office_template, dest)
+    return dest

@@ -1,0 +1,264 @@
+"""Importing returned files: idempotence, newer and older hand-backs, forks, older formats,
+late files, the unit's own file, and the office left whole when an import breaks off."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from exchange_support import (
+    do_import,
+    hand_back,
+    issue,
+    ledger_rows,
+    office_state,
+    rate_all,
+    sha256,
+)
+
+from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.exchange import conflicts, importer
+from zhashui_inspector.exchange.merged import unit_views
+from zhashui_inspector.exchange.office import Office
+
+
+def _current_ratings(office_dir: Path, unit: str) -> dict[int, str | None]:
+    with Office.open(office_dir) as office:
+        (view,) = unit_views(office.ledger, [unit])
+    return {i.no: i.rating for i in view.items if i.rating}
+
+
+def test_import_keeps_the_file_byte_for_byte_and_reimport_changes_nothing(
+        office_dir: Path, tmp_path: Path) -> None:
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(work, "县财政局", "达标", items=range(1, 11), comment="资料齐全")
+    back = hand_back(work, tmp_path / "zs-back.sqlite")
+    received = sha256(back)
+
+    (first,) = do_import(office_dir, back).results
+    assert first.result == "imported"
+    assert first.message.startswith("张三（评估组，县财政局）第 1 次交回")
+    assert sha256(back) == received
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office", "zs-back.sqlite",
+                                                          "zs.sqlite"]
+    archived = office_dir / "archive" / f"{received}.sqlite"
+    assert sha256(archived) == received
+    (source,) = ledger_rows(office_dir, "source")
+    assert source[1:5] == (received, source[2], "inspector", "张三")
+    rows = ledger_rows(office_dir, "rating")
+    assert len(rows) == 10 and {r[0] for r in rows} == {source[0]}   # provenance
+    assert _current_ratings(office_dir, "县财政局") == dict.fromkeys(range(1, 11), "达标")
+
+    before = office_state(office_dir)
+    batch = do_import(office_dir, back, back)
+    assert [r.result for r in batch.results] == ["unchanged", "unchanged"]
+    assert batch.results[0].line() == "zs-back.sqlite：未变化——与已导入的文件完全相同，未作改动"
+    assert office_state(office_dir) == before
+    assert [r[4] for r in ledger_rows(office_dir, "import_log")] == [
+        "imported", "unchanged", "unchanged"]
+
+
+def test_newer_hand_back_replaces_and_older_one_is_ignored(office_dir: Path,
+                                                           tmp_path: Path) -> None:
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(work, "县财政局", "达标", items=range(1, 6))
+    first = hand_back(work, tmp_path / "first.sqlite")
+    rate_all(work, "县财政局", "未达标", items=[1])
+    with WorkFile.open(work) as wf:
+        wf.update_item("县财政局", 2, rating=None)
+    second = hand_back(work, tmp_path / "second.sqlite")
+
+    assert do_import(office_dir, first).results[0].result == "imported"
+    (result,) = do_import(office_dir, second).results
+    assert result.result == "replaced"
+    assert "第 2 次交回，替换第 1 次交回" in result.message
+    assert _current_ratings(office_dir, "县财政局") == {1: "未达标", 3: "达标", 4: "达标",
+                                                      5: "达标"}
+    sources = ledger_rows(office_dir, "source")
+    assert [(s[7], s[16]) for s in sources] == [(1, 0), (2, 1)]   # handback_seq, current
+    assert sources[0][17] == sources[1][0]                          # replaced_by
+    assert {r[0] for r in ledger_rows(office_dir, "rating")} == {sources[1][0]}
+    # both hand-backs stay archived as received
+    assert sorted(p.name for p in (office_dir / "archive").iterdir()) == sorted(
+        [f"{sha256(first)}.sqlite", f"{sha256(second)}.sqlite"])
+
+    before = office_state(office_dir)
+    (again,) = do_import(office_dir, first).results
+    assert again.result == "superseded"
+    assert office_state(office_dir) == before
+
+
+def test_older_hand_back_arriving_later_is_reported_and_ignored(office_dir: Path,
+                                                                tmp_path: Path) -> None:
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(work, "县财政局", "达标", items=[1])
+    first = hand_back(work, tmp_path / "first.sqlite")
+    rate_all(work, "县财政局", "基本达标", items=[1])
+    second = hand_back(work, tmp_path / "second.sqlite")
+    assert do_import(office_dir, second).results[0].result == "imported"
+    before = office_state(office_dir)
+    batch = do_import(office_dir, first)
+    assert batch.rejected == 0
+    (result,) = batch.results
+    assert (result.result, result.message) == ("superseded", "第 1 次交回早于已导入的第 2 次交回，已忽略")
+    assert office_state(office_dir) == before
+    assert _current_ratings(office_dir, "县财政局") == {1: "基本达标"}
+
+
+def test_a_copied_file_used_in_two_places_is_refused(office_dir: Path, tmp_path: Path) -> None:
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    twin = tmp_path / "twin.sqlite"
+    shutil.copyfile(work, twin)
+    rate_all(work, "县财政局", "达标", items=[1])
+    rate_all(twin, "县财政局", "未达标", items=[1, 2, 3])
+    assert do_import(office_dir, hand_back(work, tmp_path / "a.sqlite")).results[0].result \
+        == "imported"
+    before = office_state(office_dir)
+    (result,) = do_import(office_dir, hand_back(twin, tmp_path / "b.sqlite")).results
+    assert result.rejected
+    assert result.message == "与已导入的同一工作文件的记录不连续（文件可能被复制后在两处分别使用）"
+    assert office_state(office_dir) == before
+
+
+def _downgrade_to_1(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP INDEX idx_evidence_unit_item")
+    conn.execute("DROP INDEX idx_audit_unit")
+    conn.execute("ALTER TABLE evidence DROP COLUMN mime")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("VACUUM")
+    conn.close()
+
+
+def test_older_format_is_upgraded_on_a_copy_and_archived_as_received(
+        office_dir: Path, tmp_path: Path) -> None:
+    work = issue(office_dir, tmp_path / "old.sqlite", holder="旧版评估组", units=["县林业局"])
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + bytes(range(200)) * 10)
+    with WorkFile.open(work) as wf:
+        wf.update_item("县林业局", 1, rating="达标", methods=["查阅资料"], comment="旧版记录")
+        wf.add_evidence("县林业局", photo, item_no=1, kind="图片")
+    back = hand_back(work, tmp_path / "old-back.sqlite")
+    _downgrade_to_1(back)
+    received = sha256(back)
+
+    (result,) = do_import(office_dir, back).results
+    assert result.result == "imported", result.message
+    archived = office_dir / "archive" / f"{received}.sqlite"
+    assert sha256(archived) == received
+    conn = sqlite3.connect(f"{archived.as_uri()}?mode=ro", uri=True)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+    assert sha256(back) == received
+    (source,) = ledger_rows(office_dir, "source")
+    assert source[14] == 1                                          # format_version
+    (ev,) = ledger_rows(office_dir, "evidence")
+    assert (ev[2], ev[3], ev[9]) == ("县林业局", 1, "")               # no media type in v1
+    assert _current_ratings(office_dir, "县林业局") == {1: "达标"}
+    assert not list((office_dir / "tmp").iterdir())
+
+
+def test_late_files_are_imported_and_flagged(office_dir: Path, tmp_path: Path) -> None:
+    on_time = issue(office_dir, tmp_path / "a.sqlite", holder="张三")
+    with Office.open(office_dir) as office:
+        today = datetime.date.today()
+        office.set_round(None, {
+            "全面自查": (today - datetime.timedelta(days=20), today - datetime.timedelta(days=10)),
+            "复查验收评估": (today - datetime.timedelta(days=9), today + datetime.timedelta(days=1)),
+            "复查处理": (today + datetime.timedelta(days=2), today + datetime.timedelta(days=5))})
+    late = issue(office_dir, tmp_path / "b.sqlite", holder="李四", units=["下梁镇"])
+    batch = do_import(office_dir, hand_back(on_time, tmp_path / "a-back.sqlite"),
+                      hand_back(late, tmp_path / "b-back.sqlite"))
+    # a.sqlite belongs to the round as it was when issued, with the dates the office has
+    # now: the office moved the review stage, so it is on time as well
+    assert [r.late for r in batch.results] == [False, False]
+    with Office.open(office_dir) as office:
+        yesterday = datetime.date.today() - datetime.timedelta(days=1)
+        office.set_round(None, {
+            "全面自查": (yesterday - datetime.timedelta(days=20),
+                     yesterday - datetime.timedelta(days=10)),
+            "复查验收评估": (yesterday - datetime.timedelta(days=9), yesterday),
+            "复查处理": (yesterday + datetime.timedelta(days=1),
+                     yesterday + datetime.timedelta(days=5))})
+    rate_all(late, "下梁镇", "达标", items=[1])
+    (result,) = do_import(office_dir, hand_back(late, tmp_path / "b-back2.sqlite")).results
+    assert result.result == "replaced" and result.late
+    assert result.message.endswith("逾期交回（复查验收评估阶段结束之后）")
+    with Office.open(office_dir) as office:
+        views = {v.name: v for v in unit_views(office.ledger)}
+    assert views["下梁镇"].late and not views["县财政局"].late
+    assert [r[12] for r in ledger_rows(office_dir, "import_log")] == [0, 0, 1]
+
+
+def test_unit_self_check_file_brings_the_units_own_material(office_dir: Path,
+                                                            tmp_path: Path) -> None:
+    work = issue(office_dir, tmp_path / "unit.sqlite", role="unit", holder="县财政局法规股",
+                 units=["县财政局"])
+    doc = tmp_path / "制度汇编.pdf"
+    doc.write_bytes(b"%PDF-1.4\n" + b"0" * 3000)
+    with WorkFile.open(work) as wf:
+        wf.set_self_report("县财政局", "我局深入学习贯彻习近平法治思想。")
+        wf.update_item("县财政局", 5, rating="不适用", reason="本局无市场准入职能")
+        wf.add_evidence("县财政局", doc, item_no=7, kind="文件", caption="制度汇编")
+    inspector = issue(office_dir, tmp_path / "zs.sqlite", holder="张三")
+    rate_all(inspector, "县财政局", "达标", items=[5, 7])
+    batch = do_import(office_dir, hand_back(work, tmp_path / "unit-back.sqlite"),
+                      hand_back(inspector, tmp_path / "zs-back.sqlite"))
+    assert batch.rejected == 0
+    with Office.open(office_dir) as office:
+        (view,) = unit_views(office.ledger, ["县财政局"])
+    items = {i.no: i for i in view.items}
+    assert view.self_report == "我局深入学习贯彻习近平法治思想。"
+    assert items[5].unit_note == "本局无市场准入职能"
+    assert items[5].rating == "达标"            # the unit explains; inspectors rate
+    assert items[7].evidence_count == 1
+    assert items[5].inspectors == ("张三",)
+
+
+def test_a_failure_inside_the_merge_leaves_the_previous_state(
+        office_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = issue(office_dir, tmp_path / "a.sqlite", holder="张三")
+    rate_all(one, "县财政局", "达标", items=[1])
+    assert do_import(office_dir, hand_back(one, tmp_path / "a-back.sqlite")).rejected == 0
+    two = issue(office_dir, tmp_path / "b.sqlite", holder="李四")
+    rate_all(two, "县财政局", "未达标", items=[1])
+    back = hand_back(two, tmp_path / "b-back.sqlite")
+    before = office_state(office_dir)
+    log_before = ledger_rows(office_dir, "import_log")
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(conflicts, "refresh", broken)
+    with pytest.raises(RuntimeError):
+        do_import(office_dir, back)
+    monkeypatch.undo()
+    assert ledger_rows(office_dir, "import_log") == log_before
+    assert ledger_rows(office_dir, "source") == before["source"]
+    # the archive file written just before the failed transaction is swept next time
+    assert len(list((office_dir / "archive").iterdir())) == 2
+    with Office.open(office_dir) as office, office.writing():
+        importer._sweep(office)
+    assert office_state(office_dir) == before
+    (result,) = do_import(office_dir, back).results
+    assert result.result == "imported"
+
+
+def test_cancel_between_files(office_dir: Path, tmp_path: Path) -> None:
+    files = []
+    for n, holder in enumerate(["张三", "李四", "王五"]):
+        work = issue(office_dir, tmp_path / f"{n}.sqlite", holder=holder)
+        files.append(hand_back(work, tmp_path / f"{n}-back.sqlite"))
+    seen: list[tuple[int, int, str]] = []
+    with Office.open(office_dir) as office:
+        keys = office.keys("测试口令-correct-horse")
+        batch = importer.import_files(office, files, keys,
+                                      progress=lambda d, t, n: seen.append((d, t, n)),
+                                      abort=lambda: len(seen) >= 2)
+    assert batch.cancelled
+    assert [r.path.name for r in batch.results] == ["0-back.sqlite"]
+    assert seen[:2] == [(0, 3, "0-back.sqlite"), (1, 3, "1-back.sqlite")]
+    assert len(ledger_rows(office_dir, "source")) == 1

@@ -1,0 +1,141 @@
+"""Disagreements between inspectors, and the office's resolutions and decisions.
+
+A conflict is kept per (unit, item) while two current inspector files rate the item
+differently. Its `sides` (who said what, per work file) are fixed when the office
+resolves it; an import that changes a side reopens it, and one that makes the sides
+agree marks it cleared. Every resolution and decision is kept, the latest counts.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from zhashui_inspector.core.audit import canonical
+from zhashui_inspector.core.errors import ValidationError
+from zhashui_inspector.core.records import now_iso
+from zhashui_inspector.exchange.merged import STATUS_LABELS, unit_views
+from zhashui_inspector.exchange.office import Office
+
+
+@dataclass(frozen=True)
+class Conflict:
+    unit: str
+    item_no: int
+    status: str
+    sides: tuple[tuple[str, str, str], ...]   # (holder, file_id, rating)
+    opened_at: str
+    updated_at: str
+    resolution: str | None
+    reason: str
+    resolved_at: str | None
+
+    @property
+    def sides_text(self) -> str:
+        return "；".join(f"{holder}：{rating}" for holder, _f, rating in self.sides)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def refresh(conn: sqlite3.Connection, units: Iterable[str], at: str) -> None:
+    """Recompute the conflicts of `units` from the current sources (caller's transaction)."""
+    for unit in units:
+        sides: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for no, holder, file_id, rating in conn.execute(
+                "SELECT r.item_no, s.holder, s.file_id, r.rating FROM rating r"
+                " JOIN source s ON s.id = r.source_id WHERE s.current = 1"
+                " AND s.role = 'inspector' AND r.unit = ? AND r.rating IS NOT NULL"
+                " ORDER BY r.item_no, s.holder, s.file_id", (unit,)):
+            sides[no].append((holder, file_id, rating))
+        disagreements = {no: canonical(s) for no, s in sides.items()
+                         if len({r for _h, _f, r in s}) > 1}
+        existing = {no: (status, old_sides, resolved_sides) for no, status, old_sides,
+                    resolved_sides in conn.execute(
+                        "SELECT item_no, status, sides, resolved_sides FROM conflict"
+                        " WHERE unit = ?", (unit,))}
+        for no, key in disagreements.items():
+            if no not in existing:
+                conn.execute("INSERT INTO conflict (unit, item_no, status, sides, opened_at,"
+                             " updated_at) VALUES (?,?,?,?,?,?)", (unit, no, "open", key, at, at))
+                continue
+            status, old_sides, resolved_sides = existing[no]
+            if status == "resolved" and resolved_sides == key:
+                continue
+            if status != "open" or old_sides != key:
+                conn.execute("UPDATE conflict SET status = 'open', sides = ?, updated_at = ?"
+                             " WHERE unit = ? AND item_no = ?", (key, at, unit, no))
+        for no, (status, _old, _resolved) in existing.items():
+            if no not in disagreements and status != "cleared":
+                now_sides = canonical(sides.get(no, []))
+                conn.execute("UPDATE conflict SET status = 'cleared', sides = ?, updated_at = ?"
+                             " WHERE unit = ? AND item_no = ?", (now_sides, at, unit, no))
+
+
+def list_conflicts(office: Office, *, unit: str | None = None,
+                   include_closed: bool = False) -> list[Conflict]:
+    sql = "SELECT * FROM conflict"
+    where, args = [], []
+    if unit:
+        where.append("unit = ?")
+        args.append(unit)
+    if not include_closed:
+        where.append("status = 'open'")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    order = {u.name: i for i, u in enumerate(office.catalogue.units)}
+    rows = office.ledger.rows(sql, args)
+    out = [Conflict(r["unit"], r["item_no"], r["status"],
+                    tuple(tuple(s) for s in json.loads(r["sides"])),  # type: ignore[misc]
+                    r["opened_at"], r["updated_at"], r["resolution"], r["reason"],
+                    r["resolved_at"]) for r in rows]
+    return sorted(out, key=lambda c: (order.get(c.unit, 99), c.item_no))
+
+
+def resolve(office: Office, unit: str, item_no: int, rating: str, reason: str) -> Conflict:
+    """Settle an open (or re-settle a resolved) conflict with a rating and a reason."""
+    _check_unit(office, unit)
+    if rating not in office.catalogue.ratings:
+        raise ValidationError(f"评定结果“{rating}”无效，应为：{'、'.join(office.catalogue.ratings)}")
+    if not reason.strip():
+        raise ValidationError("裁定必须说明理由")
+    at = now_iso()
+    with office.writing(), office.ledger.tx() as conn:
+        row = conn.execute("SELECT status, sides FROM conflict WHERE unit = ? AND item_no = ?",
+                           (unit, item_no)).fetchone()
+        if row is None or row[0] == "cleared":
+            raise ValidationError(f"{unit} 第 {item_no} 项没有待解决的评定分歧")
+        conn.execute("INSERT INTO resolution (unit, item_no, rating, reason, sides, resolved_at)"
+                     " VALUES (?,?,?,?,?,?)", (unit, item_no, rating, reason.strip(), row[1], at))
+        conn.execute("UPDATE conflict SET status = 'resolved', resolution = ?, reason = ?,"
+                     " resolved_at = ?, resolved_sides = sides, updated_at = ?"
+                     " WHERE unit = ? AND item_no = ?",
+                     (rating, reason.strip(), at, at, unit, item_no))
+        office.mark_pending(conn)
+    (conflict,) = [c for c in list_conflicts(office, unit=unit, include_closed=True)
+                   if c.item_no == item_no]
+    return conflict
+
+
+def decide(office: Office, unit: str, outcome: str, reason: str) -> None:
+    """Record the office's decision beside the policy's suggestion at this moment."""
+    _check_unit(office, unit)
+    if outcome not in office.catalogue.outcomes:
+        raise ValidationError(f"处理结果“{outcome}”无效，应为：{'、'.join(office.catalogue.outcomes)}")
+    if not reason.strip():
+        raise ValidationError("处理决定必须说明理由")
+    with office.writing(), office.ledger.tx() as conn:
+        (view,) = unit_views(office.ledger, [unit])
+        conn.execute("INSERT INTO decision (unit, outcome, reason, suggested, score, decided_at)"
+                     " VALUES (?,?,?,?,?,?)", (unit, outcome, reason.strip(),
+                                               view.score.suggested, view.score.overall, now_iso()))
+        office.mark_pending(conn)
+
+
+def _check_unit(office: Office, unit: str) -> None:
+    if not office.catalogue.has_unit(unit):
+        raise ValidationError(f"“{unit}”不在本次复查验收名单中")

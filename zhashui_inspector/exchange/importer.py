@@ -1,0 +1,282 @@
+"""Importing returned files into the office folder.
+
+Each file: copy into the office's temp folder (the original is only read), check
+(validate.py), place it among the hand-backs of the same work file, then move the copy
+into the archive and write the ledger in one transaction. The archive file is written
+before the ledger commits; a crash in between leaves an archive file nobody refers to,
+which the next import removes, so the office is back at its previous state. A rejected
+file adds one line to the import log and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zhashui_inspector.core.blobstore import Aborted
+from zhashui_inspector.core.records import ROLE_LABELS, now_iso
+from zhashui_inspector.exchange import conflicts
+from zhashui_inspector.exchange.keys import OfficeKeys
+from zhashui_inspector.exchange.office import Office, Round
+from zhashui_inspector.exchange.validate import (
+    CheckedFile,
+    IssuedRecord,
+    OfficeExpectations,
+    Received,
+    Rejected,
+    check_file,
+    receive,
+)
+
+RESULT_LABELS = {
+    "imported": "已导入",
+    "replaced": "已导入",
+    "unchanged": "未变化",
+    "superseded": "已忽略",
+    "rejected": "拒收",
+}
+BatchProgress = Callable[[int, int, str], None]
+_ARCHIVE_NAME = re.compile(r"^[0-9a-f]{64}\.sqlite$")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    result: str            # imported | replaced | unchanged | superseded | rejected
+    message: str
+    sha256: str = ""
+    holder: str = ""
+    role: str = ""
+    late: bool = False
+
+    @property
+    def rejected(self) -> bool:
+        return self.result == "rejected"
+
+    @property
+    def label(self) -> str:
+        return RESULT_LABELS[self.result]
+
+    def line(self) -> str:
+        return f"{self.path.name}：{self.label}——{self.message}"
+
+
+@dataclass
+class ImportBatch:
+    results: list[ImportResult] = field(default_factory=list)
+    workbook_message: str = ""
+    cancelled: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for r in self.results if r.rejected)
+
+
+def expectations(office: Office, keys: OfficeKeys) -> OfficeExpectations:
+    def issued(file_id: str) -> IssuedRecord | None:
+        row = office.ledger.conn.execute(
+            "SELECT file_id, role, holder, units, round_name, issued_at FROM issued"
+            " WHERE file_id = ?", (file_id,)).fetchone()
+        if row is None:
+            return None
+        return IssuedRecord(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5])
+
+    return OfficeExpectations(office.catalogue, office.ledger.office_id, keys.mac_matches, issued)
+
+
+def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
+                 progress: BatchProgress | None = None,
+                 abort: Callable[[], bool] | None = None) -> ImportBatch:
+    """Import several returned files, then rewrite the workbook once.
+
+    `progress(done, total, file_name)` after each file; `abort()` is asked between files
+    and while copying: a file being copied when it turns true is left out entirely.
+    """
+    batch = ImportBatch()
+    expect = expectations(office, keys)
+    with office.writing():
+        _sweep(office)
+        for index, raw in enumerate(paths):
+            path = Path(raw)
+            if abort is not None and abort():
+                batch.cancelled = True
+                break
+            if progress is not None:
+                progress(index, len(paths), path.name)
+            try:
+                batch.results.append(_import_one(office, expect, path, abort))
+            except Aborted:
+                batch.cancelled = True
+                break
+        if progress is not None:
+            progress(len(batch.results), len(paths), "")
+    batch.workbook_message = office.refresh_workbook()
+    return batch
+
+
+def _import_one(office: Office, expect: OfficeExpectations, path: Path,
+                abort: Callable[[], bool] | None) -> ImportResult:
+    try:
+        received = receive(path, office.tmp_dir, abort=abort)
+    except Rejected as exc:
+        return _log_only(office, ImportResult(path, "rejected", exc.message))
+    try:
+        known = office.ledger.rows("SELECT * FROM source WHERE sha256 = ?", (received.sha256,))
+        if known:
+            src = known[0]
+            result, message = (("unchanged", "与已导入的文件完全相同，未作改动") if src["current"]
+                               else ("superseded", "此文件是较早的交回，已有更新的交回，已忽略"))
+            return _log_only(office, ImportResult(path, result, message, received.sha256,
+                                                  src["holder"], src["role"]), src["file_id"])
+        try:
+            checked = check_file(received, expect)
+            return _place(office, checked)
+        except Rejected as exc:
+            return _log_only(office, ImportResult(path, "rejected", exc.message, received.sha256))
+    finally:
+        received.copy.unlink(missing_ok=True)
+
+
+def _place(office: Office, checked: CheckedFile) -> ImportResult:
+    """Compare with the hand-back already imported for the same work file, then write."""
+    ident = checked.identity
+    path = checked.received.original
+    base = ImportResult(path, "imported", "", checked.received.sha256, ident.holder, ident.role)
+    current = office.ledger.rows("SELECT * FROM source WHERE file_id = ? AND current = 1",
+                                 (ident.file_id,))
+    new_key = (ident.handback_seq, checked.audit_len)
+    old = current[0] if current else None
+    if old is not None:
+        old_key = (old["handback_seq"], old["audit_len"])
+        if new_key < old_key:
+            return _log_only(office, _with(
+                base, "superseded", f"第 {ident.handback_seq} 次交回早于已导入的第 "
+                f"{old['handback_seq']} 次交回，已忽略"), ident.file_id)
+        continues = old["audit_len"] == 0 or (
+            len(checked.audit_hashes) >= old["audit_len"]
+            and checked.audit_hashes[old["audit_len"] - 1] == old["audit_tip"])
+        if new_key == old_key and continues:
+            return _log_only(office, _with(
+                base, "unchanged", f"内容与已导入的第 {old['handback_seq']} 次交回相同，未作改动"),
+                ident.file_id)
+        if not continues:
+            return _log_only(office, _with(
+                base, "rejected", "与已导入的同一工作文件的记录不连续（文件可能被复制后在两处分别使用）"),
+                ident.file_id)
+    late = _round_of(office, checked).is_late(checked.handed_back_at or now_iso())
+    _archive(office, checked.received)
+    units = "、".join(ident.units)
+    message = f"{ident.holder}（{ROLE_LABELS.get(ident.role, ident.role)}，{units}）" \
+              f"第 {ident.handback_seq} 次交回"
+    if old is not None:
+        message += f"，替换第 {old['handback_seq']} 次交回"
+    if late:
+        message += "；逾期交回（复查验收评估阶段结束之后）"
+    result = _with(base, "replaced" if old is not None else "imported", message, late=late)
+    at = now_iso()
+    with office.ledger.tx() as conn:
+        if old is not None:
+            conn.execute("UPDATE source SET current = 0 WHERE id = ?", (old["id"],))
+            for table in ("rating", "evidence", "self_report", "signoff"):
+                conn.execute(f"DELETE FROM {table} WHERE source_id = ?", (old["id"],))
+        source_id = _insert_source(conn, checked, late, at)
+        if old is not None:
+            conn.execute("UPDATE source SET replaced_by = ? WHERE id = ?", (source_id, old["id"]))
+        _insert_rows(conn, source_id, checked)
+        conflicts.refresh(conn, ident.units, at)
+        _log(conn, result, at, ident.file_id, source_id, checked)
+        office.mark_pending(conn)
+    return result
+
+
+def _with(base: ImportResult, result: str, message: str, *, late: bool = False) -> ImportResult:
+    return ImportResult(base.path, result, message, base.sha256, base.holder, base.role, late)
+
+
+def _round_of(office: Office, checked: CheckedFile) -> Round:
+    """The office's record of the file's round (its dates may have been moved since)."""
+    ident = checked.identity
+    return office.round(ident.round_name) or Round(ident.round_name, ident.stages)
+
+
+def _insert_source(conn: sqlite3.Connection, checked: CheckedFile, late: bool, at: str) -> int:
+    ident = checked.identity
+    cur = conn.execute(
+        "INSERT INTO source (sha256, file_id, role, holder, units, round_name, handback_seq,"
+        " audit_len, audit_tip, handed_back_at, imported_at, file_name, size, format_version,"
+        " late, current) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+        (checked.received.sha256, ident.file_id, ident.role, ident.holder,
+         json.dumps(list(ident.units), ensure_ascii=False), ident.round_name,
+         ident.handback_seq, checked.audit_len, checked.audit_tip, checked.handed_back_at, at,
+         checked.received.original.name, checked.received.size, checked.format_version,
+         int(late)))
+    return int(cur.lastrowid or 0)
+
+
+def _insert_rows(conn: sqlite3.Connection, source_id: int, checked: CheckedFile) -> None:
+    conn.executemany(
+        "INSERT INTO rating (source_id, unit, item_no, rating, methods, comment, reason,"
+        " updated_at) VALUES (?,?,?,?,?,?,?,?)", [(source_id, *r) for r in checked.ratings])
+    conn.executemany(
+        "INSERT INTO evidence (source_id, unit, item_no, sha256, name, kind, caption, size,"
+        " mime, added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(source_id, *r) for r in checked.evidence])
+    conn.executemany(
+        "INSERT INTO self_report (source_id, unit, text, updated_at) VALUES (?,?,?,?)",
+        [(source_id, *r) for r in checked.self_reports])
+    conn.executemany(
+        "INSERT INTO signoff (source_id, unit, signer, signed_at, signature_sha256, digest)"
+        " VALUES (?,?,?,?,?,?)", [(source_id, *r) for r in checked.signoffs])
+
+
+def _log(conn: sqlite3.Connection, result: ImportResult, at: str, file_id: str | None,
+         source_id: int | None, checked: CheckedFile | None = None) -> None:
+    ident = checked.identity if checked else None
+    conn.execute(
+        "INSERT INTO import_log (at, file_name, sha256, result, message, file_id, holder, role,"
+        " round_name, handback_seq, source_id, late) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (at, result.path.name, result.sha256 or None, result.result, result.message, file_id,
+         result.holder or None, result.role or None, ident.round_name if ident else None,
+         ident.handback_seq if ident else None, source_id, int(result.late)))
+
+
+def _log_only(office: Office, result: ImportResult, file_id: str | None = None) -> ImportResult:
+    """Record an attempt that changes nothing else (rejected, unchanged, superseded)."""
+    with office.ledger.tx() as conn:
+        _log(conn, result, now_iso(), file_id, None)
+        office.mark_pending(conn)
+    return result
+
+
+def _archive(office: Office, received: Received) -> None:
+    """Move the received copy into the archive under its hash (durably)."""
+    target = office.archived(received.sha256)
+    office.archive_dir.mkdir(exist_ok=True)
+    os.replace(received.copy, target)
+    _fsync_dir(office.archive_dir)
+
+
+def _fsync_dir(path: Path) -> None:
+    if sys.platform == "win32":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sweep(office: Office) -> None:
+    """Remove what an interrupted import left: temp copies and unreferenced archive files."""
+    for leftover in office.tmp_dir.glob("received-*"):
+        leftover.unlink(missing_ok=True)
+    known = {r[0] for r in office.ledger.conn.execute("SELECT sha256 FROM source")}
+    for path in office.archive_dir.glob("*.sqlite"):
+        if _ARCHIVE_NAME.match(path.name) and path.stem not in known:
+            path.unlink()

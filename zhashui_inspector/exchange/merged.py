@@ -1,0 +1,201 @@
+"""The merged picture of each unit, read from the ledger's current sources.
+
+Only the latest hand-back of each work file counts. Inspectors' ratings of an item
+merge into one: agreement gives that rating; disagreement gives none until the office
+resolves the conflict (so an open conflict never counts towards a score). A unit's own
+self-check file contributes notes, evidence and its self-report, never ratings.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from zhashui_inspector.core.catalogue import Catalogue, Policy
+from zhashui_inspector.core.policy import UnitScore, score_unit
+from zhashui_inspector.exchange.ledger import Ledger
+
+NOT_APPLICABLE = "不适用"
+STATUS_LABELS = {"open": "待解决", "resolved": "已裁定", "cleared": "已一致"}
+
+
+@dataclass(frozen=True)
+class Side:
+    """One inspector's rating of an item in a disagreement."""
+
+    holder: str
+    file_id: str
+    rating: str
+
+
+@dataclass(frozen=True)
+class MergedItem:
+    no: int
+    rating: str | None
+    methods: tuple[str, ...] = ()
+    comment: str = ""
+    reason: str = ""
+    inspectors: tuple[str, ...] = ()
+    sides: tuple[Side, ...] = ()
+    conflict: str = ""                 # "", "open", "resolved", "cleared"
+    resolution: str | None = None
+    resolution_reason: str = ""
+    evidence_count: int = 0
+    unit_note: str = ""
+
+    @property
+    def sides_text(self) -> str:
+        return "；".join(f"{s.holder}：{s.rating}" for s in self.sides)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    id: int
+    sha256: str
+    file_id: str
+    file_name: str
+    holder: str
+    role: str
+    units: tuple[str, ...]
+    round_name: str
+    handback_seq: int
+    handed_back_at: str
+    imported_at: str
+    late: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    reason: str
+    decided_at: str
+    suggested: str | None
+
+
+@dataclass(frozen=True)
+class UnitView:
+    name: str
+    kind_label: str
+    years: tuple[int, ...]
+    items: tuple[MergedItem, ...]
+    score: UnitScore
+    decision: Decision | None = None
+    open_conflicts: int = 0
+    last_import: str = ""
+    late: bool = False
+    self_report: str = ""
+    sources: tuple[SourceRow, ...] = field(default=())
+
+    def count(self, rating: str | None) -> int:
+        return sum(1 for i in self.items if i.rating == rating)
+
+
+def current_sources(ledger: Ledger) -> list[SourceRow]:
+    return [SourceRow(r["id"], r["sha256"], r["file_id"], r["file_name"], r["holder"], r["role"],
+                      tuple(json.loads(r["units"])), r["round_name"], r["handback_seq"],
+                      r["handed_back_at"], r["imported_at"], bool(r["late"]))
+            for r in ledger.rows("SELECT * FROM source WHERE current = 1 ORDER BY id")]
+
+
+def unit_views(ledger: Ledger, units: Iterable[str] | None = None,
+               policy: Policy | None = None) -> list[UnitView]:
+    """The merged view of the given units (default: every unit in the catalogue)."""
+    catalogue = ledger.catalogue
+    policy = policy or ledger.policy
+    wanted = list(units) if units is not None else [u.name for u in catalogue.units]
+    sources = current_sources(ledger)
+    by_id = {s.id: s for s in sources}
+    ratings: dict[str, dict[int, list[tuple[SourceRow, tuple]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for row in ledger.conn.execute(
+            "SELECT r.source_id, r.unit, r.item_no, r.rating, r.methods, r.comment, r.reason"
+            " FROM rating r JOIN source s ON s.id = r.source_id WHERE s.current = 1"
+            " ORDER BY s.holder, s.id"):
+        ratings[row[1]][row[2]].append((by_id[row[0]], row))
+    evidence_counts: dict[tuple[str, int], int] = {
+        (u, n): c for u, n, c in ledger.conn.execute(
+            "SELECT e.unit, e.item_no, count(*) FROM evidence e JOIN source s"
+            " ON s.id = e.source_id WHERE s.current = 1 AND e.item_no IS NOT NULL"
+            " GROUP BY e.unit, e.item_no")}
+    conflicts = {(r["unit"], r["item_no"]): r for r in ledger.rows("SELECT * FROM conflict")}
+    decisions = _latest_decisions(ledger)
+    reports = _self_reports(ledger, by_id)
+    views = []
+    for name in wanted:
+        unit = catalogue.unit(name)
+        items = tuple(
+            _merge_item(catalogue, no, ratings[name].get(no, []), conflicts.get((name, no)),
+                        evidence_counts.get((name, no), 0))
+            for no in (i.no for i in catalogue.items()))
+        unit_sources = tuple(s for s in sources if name in s.units)
+        views.append(UnitView(
+            name=name, kind_label=unit.kind_label, years=unit.years, items=items,
+            score=score_unit(catalogue, {i.no: i.rating for i in items}, policy),
+            decision=decisions.get(name),
+            open_conflicts=sum(1 for i in items if i.conflict == "open"),
+            last_import=max((s.imported_at for s in unit_sources), default=""),
+            late=any(s.late for s in unit_sources),
+            self_report=reports.get(name, ""),
+            sources=unit_sources))
+    return views
+
+
+def _merge_item(catalogue: Catalogue, no: int, rows: list[tuple[SourceRow, tuple]],
+                conflict: sqlite3.Row | None, evidence_count: int) -> MergedItem:
+    inspector_rows = [(s, r) for s, r in rows if s.role == "inspector"]
+    unit_rows = [r for s, r in rows if s.role == "unit"]
+    rated = [(s, r) for s, r in inspector_rows if r[3] is not None]
+    distinct = {r[3] for _s, r in rated}
+    status = conflict["status"] if conflict is not None else ""
+    resolution = conflict["resolution"] if conflict is not None else None
+    if len(distinct) == 1:
+        rating: str | None = next(iter(distinct))
+    elif len(distinct) > 1 and status == "resolved":
+        rating = resolution
+    else:
+        rating = None
+    used = {m for _s, r in inspector_rows for m in json.loads(r[4])}
+    sides = tuple(Side(s.holder, s.file_id, r[3]) for s, r in rated) if len(distinct) > 1 \
+        else ()
+    return MergedItem(
+        no=no, rating=rating,
+        methods=tuple(m for m in catalogue.methods if m in used),
+        comment=_joined((s.holder, r[5]) for s, r in inspector_rows),
+        reason=_joined((s.holder, r[6]) for s, r in inspector_rows),
+        inspectors=tuple(dict.fromkeys(s.holder for s, _r in rated)),
+        sides=sides, conflict=status, resolution=resolution,
+        resolution_reason=conflict["reason"] if conflict is not None else "",
+        evidence_count=evidence_count,
+        unit_note="；".join(t for r in unit_rows for t in (r[6], r[5]) if t.strip()))
+
+
+def _joined(texts: Iterable[tuple[str, str]]) -> str:
+    """One text as it is; several prefixed with who wrote them."""
+    found = [(who, text) for who, text in texts if text.strip()]
+    if len(found) == 1:
+        return found[0][1]
+    return "\n".join(f"{who}：{text}" for who, text in found)
+
+
+def _latest_decisions(ledger: Ledger) -> dict[str, Decision]:
+    out = {}
+    for r in ledger.rows("SELECT * FROM decision ORDER BY id"):
+        out[r["unit"]] = Decision(r["outcome"], r["reason"], r["decided_at"], r["suggested"])
+    return out
+
+
+def _self_reports(ledger: Ledger, by_id: dict[int, SourceRow]) -> dict[str, str]:
+    """The unit's own self-report wins over a copy found in an inspector's file."""
+    out: dict[str, tuple[int, str]] = {}
+    for source_id, unit, text in ledger.conn.execute(
+            "SELECT source_id, unit, text FROM self_report ORDER BY source_id"):
+        source = by_id.get(source_id)
+        if source is None or not text.strip():
+            continue
+        rank = 1 if source.role == "unit" else 0
+        if unit not in out or rank >= out[unit][0]:
+            out[unit] = (rank, text)
+    return {unit: text for unit, (_rank, text) in out.items()}

@@ -1,0 +1,431 @@
+"""The master workbook: the program's sheets rewritten from the ledger, the office's kept.
+
+The program owns the sheets listed in workbook_sheets (by name) and, on each of them,
+the columns from A to its last column. Everything else is the office's and survives a
+rewrite: other sheets, columns to the right (they move with their row, matched by the
+row's key), widths, notes, print settings. Returned files' text is always written as
+text (never a formula), cleaned of characters a worksheet cannot hold, and shortened
+with a visible mark beyond Excel's 32,767 characters (the ledger keeps it whole).
+
+The new workbook goes to a temporary file in the same folder, is flushed, and replaces
+the old one in one step; the previous version is kept in workbook-history/ (the last
+ten). A workbook held open by Excel cannot be replaced: the user is told, nothing
+changes, and the next write tries again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import zipfile
+from copy import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.errors import ZhashuiError
+from zhashui_inspector.exchange.ledger import Ledger
+from zhashui_inspector.exchange.workbook_sheets import (
+    Column,
+    SheetSpec,
+    build_sheets,
+    empty_specs,
+)
+
+EXCEL_MAX_CHARS = 32767
+TRUNCATED_MARK = "…（已截断，全文见台账）"
+TITLE_ROW, SUBTITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
+KEEP_VERSIONS = 10
+ORPHAN_MARK = "（此行已不在台账中，保留办公室附加的内容）"
+FORMULA_START = ("=", "+", "-", "@")
+FONT_NAME = "宋体"
+OUTCOME_FILLS = {"保留": "C6EFCE", "黄牌": "FFEB9C", "停牌": "F8CBAD", "摘牌": "FFC7CE"}
+RATING_COLOURS = {"未达标": "C00000", "基本达标": "9C5700"}
+
+
+class WorkbookNotWritten(ZhashuiError):
+    """The workbook was left as it was (locked, unreadable, or changed by hand)."""
+
+
+def locked_message(target: Path) -> str:
+    return (f"总表“{target.name}”正在被其他程序（如 Excel）打开，本次未能更新；"
+            "台账已保存，关闭该文件后，下次导入或执行 office workbook 时会自动写入")
+
+
+# ---- entry points ----------------------------------------------------------------------
+
+def write(ledger: Ledger, target: Path, history_dir: Path) -> None:
+    """Rewrite the program's sheets of `target` from the ledger (or create the workbook)."""
+    target = Path(target)
+    _check_unlocked(target)
+    Path(f"{target}.part").unlink(missing_ok=True)
+    specs = build_sheets(ledger)
+    wb = _load(target) if target.exists() else None
+    created_book = wb is None
+    if wb is None:
+        wb = Workbook()
+        wb.remove(wb.active)  # type: ignore[arg-type]
+    for spec in specs:
+        if spec.name in wb.sheetnames:
+            _check_layout(wb[spec.name], spec)
+    styles = _Styles(wb)
+    previous: Worksheet | None = None
+    for spec in specs:
+        if spec.name in wb.sheetnames:
+            ws, created = wb[spec.name], False
+        else:
+            index = wb.sheetnames.index(previous.title) + 1 if previous is not None else (
+                0 if not created_book else len(wb.sheetnames))
+            ws, created = wb.create_sheet(spec.name, index), True
+        _write_sheet(ws, spec, styles, created)
+        previous = ws
+    if created_book:
+        wb.active = 0
+    _save(wb, target, history_dir)
+
+
+def check_adoptable(path: Path, catalogue: Catalogue) -> None:
+    """An office's existing workbook can become the master: readable, and any sheet that
+    has one of the program's names already has the program's layout."""
+    if not path.is_file():
+        raise WorkbookNotWritten(f"找不到工作簿：{path.name}")
+    wb = _load(path)
+    for spec in empty_specs(catalogue):
+        if spec.name in wb.sheetnames:
+            _check_layout(wb[spec.name], spec, adopting=True)
+
+
+# ---- reading and checking -----------------------------------------------------------------
+
+def _check_unlocked(target: Path) -> None:
+    """Excel on Windows opens a workbook with a lock: writing to it fails right away."""
+    if not target.exists():
+        return
+    try:
+        with open(target, "r+b"):
+            pass
+    except PermissionError:
+        raise WorkbookNotWritten(locked_message(target)) from None
+    except OSError as exc:
+        raise WorkbookNotWritten(f"无法访问总表“{target.name}”（{exc.strerror}），未作改动") from exc
+
+
+_SHAPE = re.compile(rb"<(?:xdr:)?(?:sp|grpSp|cxnSp)[ >]")
+
+
+def _load(path: Path) -> Any:
+    """Open an existing workbook for an in-place update; refuse what a rewrite would lose."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if any(n.endswith("vbaProject.bin") for n in names):
+                raise WorkbookNotWritten(f"总表“{path.name}”含有宏，本程序无法保留；"
+                                         "请另存为不含宏的 .xlsx 后重试（台账已保存）")
+            for name in names:
+                if name.startswith("xl/drawings/") and name.endswith(".xml") \
+                        and _SHAPE.search(zf.read(name)):
+                    raise WorkbookNotWritten(
+                        f"总表“{path.name}”含有形状或文本框，本程序重写时无法保留；"
+                        "请把它们移到另一个工作簿后重试（台账已保存）")
+        return load_workbook(path)
+    except WorkbookNotWritten:
+        raise
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        raise WorkbookNotWritten(
+            f"总表“{path.name}”无法读取（文件损坏或不是 .xlsx），未作改动；"
+            "可从 workbook-history 文件夹恢复上一版本", detail=repr(exc)) from exc
+
+
+def _check_layout(ws: Worksheet, spec: SheetSpec, adopting: bool = False) -> None:
+    for col, header in enumerate(spec.headers, 1):
+        cell = ws._cells.get((HEADER_ROW, col))
+        if (cell.value if cell is not None else None) != header:
+            where = f"{get_column_letter(col)}{HEADER_ROW}"
+            if adopting:
+                raise WorkbookNotWritten(
+                    f"工作簿中已有名为“{spec.name}”的工作表，且不是本程序的格式（{where} 应为“{header}”）；"
+                    "请先改名该工作表")
+            raise WorkbookNotWritten(
+                f"总表中工作表“{spec.name}”的表头被改动（{where} 应为“{header}”），为免覆盖办公室的内容，"
+                "本次未写入；请恢复表头，或把该工作表改名后重试（台账已保存）")
+
+
+# ---- writing one sheet --------------------------------------------------------------------
+
+@dataclass
+class _Snapshot:
+    """One cell of the office's, to be put back after the program's cells are rewritten."""
+
+    value: Any
+    data_type: str
+    style: StyleArray
+    comment: Any
+    hyperlink: Any
+
+
+def _snap(cell: Cell) -> _Snapshot:
+    return _Snapshot(cell._value, cell.data_type, copy(cell._style), cell.comment,
+                     cell.hyperlink)
+
+
+def _restore(ws: Worksheet, row: int, col: int, snap: _Snapshot) -> None:
+    cell = Cell(ws, row=row, column=col, style_array=copy(snap.style))
+    cell._value = snap.value
+    cell.data_type = snap.data_type
+    ws._cells[(row, col)] = cell
+    if snap.comment is not None:
+        cell.comment = snap.comment
+    if snap.hyperlink is not None:
+        cell.hyperlink = copy(snap.hyperlink)
+
+
+def _key(values: list[Any], key_columns: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple("" if values[c] is None else str(values[c]) for c in key_columns)
+
+
+def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool) -> None:
+    ncols = len(spec.columns)
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_col <= ncols or merged.max_row >= FIRST_ROW:
+            ws.unmerge_cells(str(merged))
+    office_cells, notes, loose = _take_office_cells(ws, spec)
+    put = styles.put
+    put(ws, TITLE_ROW, 1, spec.title, styles.title)
+    put(ws, SUBTITLE_ROW, 1, spec.subtitle, styles.subtitle)
+    for col, column in enumerate(spec.columns, 1):
+        put(ws, HEADER_ROW, col, column.header, styles.header)
+    body = [styles.body(column) for column in spec.columns]
+    row_no = FIRST_ROW
+    for index, values in enumerate(spec.rows):
+        for col, value in enumerate(values):
+            tag = spec.highlights.get((index, col))
+            put(ws, row_no, col + 1, value,
+                body[col] if tag is None else styles.body(spec.columns[col], tag))
+        key = _key([_cell_text(v) if isinstance(v, str) else v for v in values],
+                   spec.key_columns)
+        for col, snap in office_cells.pop(key, {}).items():
+            _restore(ws, row_no, col, snap)
+        for col, comment in notes.pop(key, {}).items():
+            ws._cells[(row_no, col)].comment = comment
+        row_no += 1
+    for key, cells in office_cells.items():   # rows that left the ledger: keep the office's cells
+        for c, value in zip(spec.key_columns, key, strict=True):
+            put(ws, row_no, c + 1, value, body[c])
+        put(ws, row_no, ncols, ORPHAN_MARK, styles.subtitle)
+        for col, snap in cells.items():
+            _restore(ws, row_no, col, snap)
+        row_no += 1
+    for cells in loose:   # the office's cells in rows without a key (notes under the table)
+        for col, snap in cells.items():
+            _restore(ws, row_no, col, snap)
+        row_no += 1
+    ws.freeze_panes = spec.freeze
+    last_col = ncols
+    if ws.auto_filter.ref:
+        try:
+            from openpyxl.utils.cell import range_boundaries
+
+            last_col = max(ncols, range_boundaries(ws.auto_filter.ref)[2] or ncols)
+        except ValueError:
+            pass
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{max(row_no - 1, HEADER_ROW)}"
+    if created:
+        _first_layout(ws, spec.columns)
+
+
+def _take_office_cells(ws: Worksheet, spec: SheetSpec) -> tuple[
+        dict[tuple[str, ...], dict[int, _Snapshot]], dict[tuple[str, ...], dict[int, Any]],
+        list[dict[int, _Snapshot]]]:
+    """Remove every cell of the program's area and every data-row cell; return the office's
+    data-row cells and the notes on program cells, keyed by their row's key, and the
+    office's cells of rows that have no key."""
+    ncols = len(spec.columns)
+    by_row: dict[int, dict[int, Cell]] = {}
+    for (row, col), cell in list(ws._cells.items()):
+        if row >= FIRST_ROW:
+            by_row.setdefault(row, {})[col] = cell
+            del ws._cells[(row, col)]
+        elif col <= ncols:
+            del ws._cells[(row, col)]
+    office_cells: dict[tuple[str, ...], dict[int, _Snapshot]] = {}
+    notes: dict[tuple[str, ...], dict[int, Any]] = {}
+    loose: list[dict[int, _Snapshot]] = []
+    for row in sorted(by_row):
+        cells = by_row[row]
+        values = [cells[c + 1]._value if c + 1 in cells else None for c in range(ncols)]
+        key = _key(values, spec.key_columns)
+        extra = {c: _snap(cell) for c, cell in cells.items() if c > ncols
+                 and (cell._value is not None or cell.comment is not None or cell.has_style)}
+        if not any(key):
+            if extra:
+                loose.append(extra)
+            continue
+        if extra:
+            office_cells.setdefault(key, {}).update(extra)
+        commented = {c: cell.comment for c, cell in cells.items()
+                     if c <= ncols and cell.comment is not None}
+        if commented:
+            notes.setdefault(key, {}).update(commented)
+    return office_cells, notes, loose
+
+
+def _first_layout(ws: Worksheet, columns: list[Column]) -> None:
+    """Widths and print setup for a sheet the program just created (the office's stay)."""
+    for col, column in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(col)].width = column.width
+    ws.row_dimensions[HEADER_ROW].height = 30
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+# ---- cell values and styles -----------------------------------------------------------------
+
+def _cell_text(text: str) -> str:
+    """Text a cell can hold: illegal characters made visible, long text cut with a mark."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    if _excel_len(text) <= EXCEL_MAX_CHARS:
+        return text
+    room = EXCEL_MAX_CHARS - _excel_len(TRUNCATED_MARK)
+    cut = room
+    while _excel_len(text[:cut]) > room:
+        cut -= 1
+    return text[:cut] + TRUNCATED_MARK
+
+
+def _excel_len(text: str) -> int:
+    """Excel counts UTF-16 code units."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+class _Styles:
+    """Style arrays made once per workbook and copied onto cells (fast, no per-cell lookups)."""
+
+    def __init__(self, wb: Any) -> None:
+        self._proto_sheet = Worksheet(wb)   # not added to the workbook; only lends it styles
+        thin = Side(style="thin", color="A6A6A6")
+        self._border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self._cache: dict[tuple[Any, ...], StyleArray] = {}
+        self.title = self._make(font=Font(name=FONT_NAME, size=14, bold=True))
+        self.subtitle = self._make(font=Font(name=FONT_NAME, size=10, color="595959"))
+        self.header = self._make(
+            font=Font(name=FONT_NAME, size=10.5, bold=True),
+            fill=PatternFill("solid", fgColor="DDEBF7"), border=self._border,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+
+    def _make(self, *, font: Font | None = None, fill: PatternFill | None = None,
+              border: Border | None = None, alignment: Alignment | None = None,
+              number_format: str = "") -> StyleArray:
+        proto = Cell(self._proto_sheet)
+        if font is not None:
+            proto.font = font
+        if fill is not None:
+            proto.fill = fill
+        if border is not None:
+            proto.border = border
+        if alignment is not None:
+            proto.alignment = alignment
+        if number_format:
+            proto.number_format = number_format
+        return copy(proto._style)
+
+    def body(self, column: Column, tag: str | None = None) -> StyleArray:
+        key = (column.wrap, column.number_format, tag)
+        found = self._cache.get(key)
+        if found is None:
+            font = Font(name=FONT_NAME, size=10.5)
+            fill = None
+            if tag and tag.startswith("outcome:"):
+                fill = PatternFill("solid", fgColor=OUTCOME_FILLS.get(tag[8:], "FFFFFF"))
+                font = Font(name=FONT_NAME, size=10.5, bold=True)
+            elif tag in ("conflict", "late"):
+                fill = PatternFill("solid", fgColor="FFC7CE" if tag == "conflict" else "FCE4D6")
+                font = Font(name=FONT_NAME, size=10.5, bold=True, color="9C0006")
+            elif tag == "rejected":
+                font = Font(name=FONT_NAME, size=10.5, bold=True, color="C00000")
+            elif tag and tag.startswith("rating:") and tag[7:] in RATING_COLOURS:
+                font = Font(name=FONT_NAME, size=10.5, color=RATING_COLOURS[tag[7:]])
+            found = self._make(font=font, fill=fill, border=self._border,
+                               alignment=Alignment(vertical="top", wrap_text=column.wrap),
+                               number_format=column.number_format)
+            self._cache[key] = found
+        return found
+
+    @staticmethod
+    def put(ws: Worksheet, row: int, col: int, value: Any, style: StyleArray) -> None:
+        """Write one program cell: strings always as text, formula-like ones quote-prefixed."""
+        cell = Cell(ws, row=row, column=col, style_array=copy(style))
+        if isinstance(value, str):
+            if not value:
+                ws._cells[(row, col)] = cell
+                return
+            text = _cell_text(value)
+            cell._value = text
+            cell.data_type = "s"
+            if text.startswith(FORMULA_START):
+                cell._style.quotePrefix = 1
+        elif value is not None:
+            cell.value = value
+        ws._cells[(row, col)] = cell
+
+
+# ---- saving ------------------------------------------------------------------------------
+
+_replace = os.replace   # tests swap this to act like Excel holding the file open
+
+
+def _save(wb: Any, target: Path, history_dir: Path) -> None:
+    tmp = Path(f"{target}.part")
+    try:
+        wb.save(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkbookNotWritten(f"无法写出总表“{target.name}”（{exc.strerror}），未作改动",
+                                 detail=str(exc)) from exc
+    kept = _keep_previous(target, history_dir) if target.exists() else None
+    try:
+        _replace(tmp, target)
+    except PermissionError:
+        tmp.unlink(missing_ok=True)
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        raise WorkbookNotWritten(locked_message(target)) from None
+    _prune(history_dir, target.stem)
+
+
+def _keep_previous(target: Path, history_dir: Path) -> Path:
+    history_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    kept = history_dir / f"{target.stem}-{stamp}{target.suffix}"
+    part = Path(f"{kept}.part")
+    with open(target, "rb") as src, open(part, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(part, kept)
+    return kept
+
+
+def _prune(history_dir: Path, stem: str) -> None:
+    versions = sorted(p for p in history_dir.glob(f"{stem}-*.xlsx"))
+    for old in versions[:-KEEP_VERSIONS]:
+        old.unlink(missing_ok=True)
