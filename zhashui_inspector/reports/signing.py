@@ -139,15 +139,24 @@ def load_trust(paths: list[Path]):  # type: ignore[no-untyped-def]
 
 
 def _contents_canonical(data: bytes, sig) -> bool:  # type: ignore[no-untyped-def]
-    """The signature's /Contents must be exactly as written: upper-case hex of the CMS
-    followed only by zero padding. pyHanko tolerates other spellings of the same bytes,
-    which would let one byte of the file change without the signature noticing."""
+    """The signature's /Contents must be exactly as written: the upper-case hex of a
+    DER-encoded CMS object followed only by zero padding. pyHanko tolerates other
+    spellings of the same signature (another letter case, a longer length field that
+    swallows padding), which would let one byte of the file change unnoticed."""
+    from asn1crypto import cms
+
     _, len1, start2, _ = sig.byte_range
     content: bytes = sig.pkcs7_content
     if data[len1:start2] != b"<" + binascii.hexlify(content).upper() + b">":
         return False
     der_len = _der_length(content)
-    return der_len is not None and not content[der_len:].strip(b"\x00")
+    if der_len is None or der_len > len(content) or content[der_len:].strip(b"\x00"):
+        return False
+    try:
+        return bool(cms.ContentInfo.load(content[:der_len]).dump(force=True)
+                    == content[:der_len])
+    except (ValueError, TypeError):
+        return False
 
 
 def _der_length(blob: bytes) -> int | None:

@@ -1,0 +1,143 @@
+"""Unit and county reports, the 整改清单, and the signed office report."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from reports_support import make_p12, outline, page_count, pdf_text, squeeze
+
+from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.reports.county import build_signed_report, render_report
+from zhashui_inspector.reports.data import CountyData, UnitData
+from zhashui_inspector.reports.rectification import items_to_fix, render_rectification
+from zhashui_inspector.reports.signing import verify_pdf
+from zhashui_inspector.reports.workfile_data import county_data
+
+
+@pytest.fixture
+def demo_data(demo_file: Path):  # type: ignore[no-untyped-def]
+    with WorkFile.open(demo_file, readonly=True) as wf:
+        yield county_data(wf)
+
+
+def _with_conflict(unit: UnitData, item_no: int) -> UnitData:
+    items = tuple(dataclasses.replace(r, conflict=True, conflict_detail="张三：达标；李四：未达标")
+                  if r.no == item_no else r for r in unit.items)
+    return dataclasses.replace(unit, items=items, open_conflicts=1)
+
+
+def test_county_report_summary_charts_and_units(demo_data: CountyData, tmp_path: Path) -> None:
+    out = render_report(demo_data, tmp_path / "county.pdf")
+    text = pdf_text(out)
+    flat = squeeze(text)
+    assert "全县汇总" in text and "各单位总得分率" in text and "全县各领域平均得分率" in text
+    for unit in demo_data.units:
+        assert unit.name in text
+    assert squeeze(demo_data.policy.label) in flat  # the policy used is printed
+    entries = outline(out)
+    top = [t for lvl, t, _p in entries if lvl == 0]
+    assert top == ["全县汇总"] + [u.name for u in demo_data.units]
+    pages = page_count(out)
+    assert all(0 <= p < pages for *_x, p in entries)
+    # every unit has its nine areas in the outline
+    areas = [t for lvl, t, _p in entries if lvl == 2]
+    assert len(areas) == 9 * len(demo_data.units)
+    assert f"第 {pages} 页 共 {pages} 页" in text
+
+
+def test_unit_report_parts(demo_data: CountyData, tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    data = dataclasses.replace(demo_data, units=(unit,))
+    out = render_report(data, tmp_path / "unit.pdf")
+    text = pdf_text(out)
+    flat = squeeze(text)
+    for part in ("评估结果", "整改清单", "评定明细", "单位自评报告", "签字确认", "数据来源",
+                 "佐证材料索引", "各领域得分率"):
+        assert part in text, part
+    assert squeeze(unit.self_report[:40]) in flat
+    assert f"{unit.score.overall:.1f}%" in text
+    assert outline(out)[0][:2] == (0, "县气象局")
+    # the evidence index embeds a thumbnail per photo (and the signature image)
+    photos = sum(1 for e in unit.evidence if e.mime == "image/jpeg")
+    listing = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, check=True)
+    jpeg_rows = [ln for ln in listing.stdout.decode().splitlines() if " jpeg " in ln]
+    assert len(jpeg_rows) == photos >= 2
+    widths = [int(ln.split()[3]) for ln in jpeg_rows]
+    assert max(widths) <= 360  # thumbnails, not the 1600-pixel originals
+
+
+def test_open_conflicts_are_flagged_prominently(demo_data: CountyData, tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    data = dataclasses.replace(demo_data, units=(_with_conflict(unit, 3),))
+    text = pdf_text(render_report(data, tmp_path / "c.pdf"))
+    first_page = text.split("\f")[0]
+    assert "1 处评估组成员之间的评定分歧未经县委依法治县办处理" in first_page
+    assert "分歧未处理：张三：达标；李四：未达标" in squeeze(text)
+    county = dataclasses.replace(demo_data, units=(_with_conflict(unit, 3),
+                                                   *demo_data.units[:2]))
+    county_text = pdf_text(render_report(county, tmp_path / "cc.pdf")).split("\f")[0]
+    assert "尚有 1 处评定分歧未处理" in county_text
+
+
+def test_decision_and_reason_are_printed(demo_data: CountyData, tmp_path: Path) -> None:
+    unit = dataclasses.replace(demo_data.units[1], decision="黄牌",
+                               decision_reason="第 8 项 <整改> & 复查", decided_at="2023-12-06T10:00:00+08:00")
+    text = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
+                                          tmp_path / "d.pdf")))
+    assert squeeze("第 8 项 <整改> & 复查") in text
+    assert "2023年12月06日10:00" in text and "黄牌" in text
+
+
+def test_rectification_lists_exactly_the_items_to_fix(demo_data: CountyData,
+                                                      tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    expected = [r.no for r in unit.items if r.rating in ("未达标", "基本达标")]
+    assert [r.no for r in items_to_fix(unit)] == expected and expected
+    out = render_rectification(unit, demo_data.catalogue, tmp_path / "r.pdf")
+    raw = pdf_text(out, raw=True)
+    rows = re.findall(r"^(\d{1,2}) (.+)$", raw, flags=re.MULTILINE)
+    numbers = [int(n) for n, rest in rows if int(n) in expected]
+    assert numbers == expected
+    flat = squeeze(raw)
+    for row in items_to_fix(unit):
+        assert squeeze(row.comment) in flat
+    assert f"共{len(expected)}项" in flat
+
+
+def test_rectification_when_nothing_to_fix(demo_data: CountyData, tmp_path: Path) -> None:
+    unit = demo_data.units[0]
+    clean = dataclasses.replace(unit, items=tuple(dataclasses.replace(r, rating="达标")
+                                                  for r in unit.items))
+    text = pdf_text(render_rectification(clean, demo_data.catalogue, tmp_path / "n.pdf"))
+    assert "无需整改" in text
+
+
+def test_build_signed_report_signs_with_the_office_key(
+        demo_data: CountyData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    office = tmp_path / "office"
+    make_p12(office / "keys", "中共柞水县委全面依法治县委员会办公室", "office-pass")
+    calls: list[tuple[Path, str | None]] = []
+
+    def fake_county_data(office_dir: Path, unit: str | None = None) -> CountyData:
+        calls.append((office_dir, unit))  # the ledger's data, here taken from a work file
+        units = tuple(u for u in demo_data.units if unit is None or u.name == unit)
+        return dataclasses.replace(demo_data, units=units)
+
+    module = types.ModuleType("zhashui_inspector.exchange.report_data")
+    module.county_data = fake_county_data  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "zhashui_inspector.exchange.report_data", module)
+    out = build_signed_report(office, tmp_path / "signed.pdf", unit="县气象局",
+                              passphrase="office-pass")
+    assert calls == [(office, "县气象局")]
+    result = verify_pdf(out, [office / "keys" / "office-cert.pem"])
+    assert result.ok, result.problem
+    assert "发布单位" in pdf_text(out).split("\f")[-2]  # the release note on the last page
+    draft = build_signed_report(office, tmp_path / "draft.pdf", passphrase="", sign=False)
+    assert not verify_pdf(draft, []).signed
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".unsigned")] == []
