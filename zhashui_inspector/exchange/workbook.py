@@ -84,8 +84,9 @@ def write(ledger: Ledger, target: Path, history_dir: Path) -> None:
         if spec.name in wb.sheetnames:
             ws, created = wb[spec.name], False
         else:
-            index = wb.sheetnames.index(previous.title) + 1 if previous is not None else (
-                0 if not created_book else len(wb.sheetnames))
+            # after the program's previous sheet; the first one after the office's sheets
+            index = wb.sheetnames.index(previous.title) + 1 if previous is not None \
+                else len(wb.sheetnames)
             ws, created = wb.create_sheet(spec.name, index), True
         _write_sheet(ws, spec, styles, created)
         previous = ws

@@ -1,0 +1,175 @@
+"""The `office` command group, end to end through the CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from exchange_support import PASSPHRASE, ledger_rows
+
+from zhashui_inspector.cli.main import main
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ZHASHUI_PASSPHRASE", PASSPHRASE)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_office_round_trip_through_the_cli(cli, office_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    d = office_dir
+    zs, ls = tmp_path / "zs.sqlite", tmp_path / "ls.sqlite"
+    code, out, _ = cli("office", "issue", d, "--role", "inspector", "--holder", "张三",
+                       "--unit", "县财政局", "--unit", "下梁镇", "-o", zs)
+    assert code == 0 and out.startswith(f"已下发 {zs}：张三，县财政局、下梁镇，2023年度复查验收评估")
+    assert cli("office", "issue", d, "--role", "inspector", "--holder", "李四",
+               "--unit", "县财政局", "-o", ls)[0] == 0
+    assert cli("rate", zs, "--unit", "县财政局", "--item", "1-3", "--rating", "达标",
+               "--method", "查阅资料")[0] == 0
+    assert cli("rate", ls, "--unit", "县财政局", "--item", "1-2", "--rating", "达标")[0] == 0
+    assert cli("rate", ls, "--unit", "县财政局", "--item", "3", "--rating", "未达标",
+               "--comment", "=1+1")[0] == 0
+    for f in (zs, ls):
+        assert cli("hand-back", f, "-o", f.with_name(f.stem + "-back.sqlite"))[0] == 0
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("不是数据库", encoding="utf-8")
+
+    code, out, err = cli("office", "import", d, tmp_path / "zs-back.sqlite",
+                         tmp_path / "ls-back.sqlite", junk)
+    lines = out.splitlines()
+    assert code == 1, err
+    assert lines[0].startswith("zs-back.sqlite：已导入——张三（评估组，县财政局、下梁镇）第 1 次交回")
+    assert lines[1].startswith("ls-back.sqlite：已导入——李四")
+    assert lines[2] == "junk.sqlite：拒收——不是 SQLite 数据库文件，不是本程序的工作文件"
+    assert lines[3] == "共 3 个文件：2 个已处理，1 个拒收"
+    code, out, _ = cli("office", "import", d, tmp_path / "zs-back.sqlite")
+    assert code == 0 and "未变化" in out
+
+    code, out, _ = cli("office", "conflicts", d)
+    assert out.strip() == "县财政局\t第 3 项\t待解决\t张三：达标；李四：未达标"
+    code, out, _ = cli("office", "conflicts", d, "--json")
+    (conflict,) = json.loads(out)
+    assert (conflict["unit"], conflict["item"], conflict["status"]) == ("县财政局", 3, "open")
+    assert [s["rating"] for s in conflict["sides"]] == ["达标", "未达标"]
+
+    code, _, err = cli("office", "resolve", d, "--unit", "县财政局", "--item", "4",
+                       "--rating", "达标", "--reason", "x")
+    assert code == 1 and err.strip() == "县财政局 第 4 项没有待解决的评定分歧"
+    code, _, err = cli("office", "resolve", d, "--unit", "县财政局", "--item", "3",
+                       "--rating", "优秀", "--reason", "x")
+    assert code == 1 and "评定结果“优秀”无效" in err
+    code, out, _ = cli("office", "resolve", d, "--unit", "县财政局", "--item", "3",
+                       "--rating", "基本达标", "--reason", "现场复核台账")
+    assert code == 0 and out.strip() == "已裁定 县财政局 第 3 项为“基本达标”（张三：达标；李四：未达标）"
+    assert cli("office", "conflicts", d)[1].strip() == "没有待解决的评定分歧"
+
+    code, _, err = cli("office", "decide", d, "--unit", "县财政局", "--outcome", "警告",
+                       "--reason", "x")
+    assert code == 1 and "处理结果“警告”无效" in err
+    code, out, _ = cli("office", "decide", d, "--unit", "县财政局", "--outcome", "黄牌",
+                       "--reason", "台账不全")
+    assert code == 0
+
+    code, out, _ = cli("office", "status", d, "--json")
+    status = json.loads(out)
+    units = {u["name"]: u for u in status["units"]}
+    czj = units["县财政局"]
+    assert (czj["rated"], czj["total"], czj["open_conflicts"]) == (3, 76, 0)
+    assert czj["score"] == pytest.approx(100 * 2.5 / 3, abs=0.01)
+    assert (czj["suggested"], czj["decision"], czj["decision_reason"]) == ("黄牌", "黄牌", "台账不全")
+    assert czj["last_import"] and czj["sources"] == 2
+    assert units["县林业局"]["rated"] == 0 and units["县林业局"]["last_import"] == ""
+    assert status["workbook_pending"] is False
+    code, out, _ = cli("office", "status", d)
+    assert "县财政局\t3/76\t83.3%\t黄牌\t黄牌\t0" in out
+
+
+def test_round_and_policy_commands(cli, office_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli("office", "round", office_dir, "--name", "2024年度复查验收评估",
+                       "--stage", "全面自查=2024-11-15..2024-11-24",
+                       "--stage", "复查验收评估=2024-11-25..2024-12-01",
+                       "--stage", "handling=2024-12-02..2024-12-06")
+    assert code == 0
+    assert out.splitlines() == ["当前轮次：2024年度复查验收评估",
+                                "  全面自查：2024-11-15 至 2024-11-24",
+                                "  复查验收评估：2024-11-25 至 2024-12-01",
+                                "  复查处理：2024-12-02 至 2024-12-06"]
+    code, _, err = cli("office", "round", office_dir, "--stage", "全面自查=2024/11/15")
+    assert code == 1 and "无法识别" in err
+
+    code, out, _ = cli("office", "policy", office_dir, "--json")
+    policy = json.loads(out)
+    policy["label"] = "本办 2024 年评分规则"
+    policy["thresholds"][0]["overall_min"] = 95
+    new = tmp_path / "policy.json"
+    new.write_text(json.dumps(policy, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = cli("office", "policy", office_dir, "--set", new)
+    assert code == 0 and out.splitlines()[0] == "本办 2024 年评分规则"
+    assert "建议保留：总得分率 ≥ 95%且各领域得分率均 ≥ 80%" in out
+    policy["thresholds"][0]["outcome"] = "表扬"
+    new.write_text(json.dumps(policy, ensure_ascii=False), encoding="utf-8")
+    code, _, err = cli("office", "policy", office_dir, "--set", new)
+    assert code == 1 and "不是保留、黄牌、停牌、摘牌之一" in err
+
+
+def test_init_adopts_an_existing_workbook_and_needs_a_passphrase(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    book = tmp_path / "我们的台账.xlsx"
+    wb = Workbook()
+    wb.active.title = "通讯录"
+    wb.active["A1"] = "联系人"
+    wb.save(book)
+    monkeypatch.delenv("ZHASHUI_PASSPHRASE")
+    monkeypatch.setattr("sys.stdin", None)
+    code, _, err = cli("office", "init", tmp_path / "o", "--workbook", book)
+    assert code == 1 and "--passphrase-file" in err
+    phrase = tmp_path / "phrase.txt"
+    phrase.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    code, out, err = cli("office", "init", tmp_path / "o", "--workbook", book,
+                         "--passphrase-file", phrase)
+    assert code == 0, err
+    assert "总表：我们的台账.xlsx" in out
+    from openpyxl import load_workbook
+
+    adopted = load_workbook(book)
+    assert adopted.sheetnames[0] == "通讯录" and adopted["通讯录"]["A1"].value == "联系人"
+    assert "汇总" in adopted.sheetnames and "导入记录" in adopted.sheetnames
+    assert len(list((tmp_path / "o" / "workbook-history").iterdir())) == 1   # the original kept
+
+    clash = tmp_path / "clash.xlsx"
+    wb = Workbook()
+    wb.active.title = "汇总"
+    wb.active["A3"] = "我们自己的汇总"
+    wb.save(clash)
+    code, _, err = cli("office", "init", tmp_path / "o2", "--workbook", clash,
+                       "--passphrase-file", phrase)
+    assert code == 1 and "已有名为“汇总”的工作表" in err
+    assert not (tmp_path / "o2" / "ledger.sqlite").exists()
+
+
+def test_office_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["office", "--help"])
+    out = capsys.readouterr().out
+    for command in ("init", "round", "issue", "import", "conflicts", "resolve", "decide",
+                    "status", "policy", "workbook", "report"):
+        assert f"    {command} " in out, command
+
+
+def test_wrong_passphrase_is_one_chinese_line(cli, office_dir: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ZHASHUI_PASSPHRASE", "not the passphrase")
+    code, _, err = cli("office", "issue", office_dir, "--role", "unit", "--holder", "x",
+                       "--unit", "县财政局", "-o", tmp_path / "x.sqlite")
+    assert (code, err) == (1, "办公室密钥口令不正确\n")
+    assert ledger_rows(office_dir, "issued") == []
+    assert not (tmp_path / "x.sqlite").exists()

@@ -1,0 +1,54 @@
+"""Where each unit stands: progress, score, suggestion, decision, conflicts, last import."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from zhashui_inspector.exchange.merged import unit_views
+from zhashui_inspector.exchange.office import Office
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    name: str
+    rated: int
+    total: int
+    score: float | None
+    area_scores: dict[str, float | None]
+    suggested: str | None
+    decision: str | None
+    decision_reason: str
+    open_conflicts: int
+    last_import: str
+    late: bool
+    sources: int
+
+
+@dataclass(frozen=True)
+class OfficeStatus:
+    office_name: str
+    round_name: str
+    workbook_pending: bool
+    units: list[UnitStatus] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def office_status(office: Office) -> OfficeStatus:
+    units = []
+    for view in unit_views(office.ledger):
+        score = view.score
+        units.append(UnitStatus(
+            name=view.name, rated=score.rated, total=score.total,
+            score=None if score.overall is None else round(score.overall, 2),
+            area_scores={str(k): None if v is None else round(v, 2)
+                         for k, v in score.areas.items()},
+            suggested=score.suggested,
+            decision=view.decision.outcome if view.decision else None,
+            decision_reason=view.decision.reason if view.decision else "",
+            open_conflicts=view.open_conflicts, last_import=view.last_import, late=view.late,
+            sources=len(view.sources)))
+    return OfficeStatus(office.ledger.office_name, office.current_round().name,
+                        office.workbook_pending, units)
