@@ -244,3 +244,36 @@ def test_foreign_damaged_and_newer_files_are_refused(tmp_path: Path,
     with pytest.raises(WorkFileError, match="找不到"):
         WorkFile.open(tmp_path / "missing.sqlite")
     assert not os.path.exists(str(practice_file) + ".lock")
+
+
+def test_disk_full_is_reported_in_chinese_and_nothing_half_saved(practice_file: Path,
+                                                                  tmp_path: Path) -> None:
+    src = _write(tmp_path / "big.bin", 3 * 1024 * 1024)
+    with WorkFile.open(practice_file) as wf:
+        wf.update_item("县财政局", 1, rating="达标")
+        pages = wf.conn.execute("PRAGMA page_count").fetchone()[0]
+        wf.conn.execute(f"PRAGMA max_page_count = {pages + 1}")  # the disk is now "full"
+        with pytest.raises(WorkFileError, match="磁盘空间不足") as info:
+            wf.add_evidence("县财政局", src, item_no=2)
+        assert "SQLITE_FULL" in info.value.detail
+        assert wf.evidence_list("县财政局", all_items=True) == []
+        wf.conn.execute("PRAGMA max_page_count = 1073741823")
+        wf.add_evidence("县财政局", src, item_no=2)  # retry after space was freed
+        assert wf.verify_audit().ok
+
+
+def test_moved_or_deleted_file_refuses_edits_instead_of_losing_them(practice_file: Path,
+                                                                    tmp_path: Path) -> None:
+    wf = WorkFile.open(practice_file)
+    try:
+        wf.update_item("县财政局", 1, rating="达标")
+        moved = tmp_path / "moved.sqlite"
+        os.replace(practice_file, moved)
+        with pytest.raises(WorkFileError, match="已被移动、改名或删除"):
+            wf.update_item("县财政局", 2, rating="达标")
+        os.replace(moved, practice_file)
+        wf.update_item("县财政局", 2, rating="达标")  # back in place: saving works again
+    finally:
+        wf.close()
+    with WorkFile.open(practice_file, readonly=True) as again:
+        assert again.ratings("县财政局") == {1: "达标", 2: "达标"}

@@ -74,6 +74,7 @@ class WorkFileStore:
                  lock: FileLock | None) -> None:
         self.path = path
         self.conn = conn
+        self._file_id = _file_identity(path)
         self.readonly = readonly
         self._lock = lock
         self.catalogue = Catalogue.from_connection(conn)
@@ -234,16 +235,28 @@ class WorkFileStore:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One user action: all or nothing, durable once it returns.
+
+        SQLite's errors become one-line Chinese messages; the edit is not saved and the
+        caller keeps it on screen to retry.
+        """
         if self.readonly:
             raise ValidationError("此文件以只读方式打开，不能修改")
-        self.conn.execute("BEGIN IMMEDIATE")
+        if _file_identity(self.path) != self._file_id:
+            # on POSIX a deleted or moved file still accepts writes that nobody will see
+            raise WorkFileError(f"工作文件“{self.path.name}”已被移动、改名或删除，本次修改未保存。"
+                                "请把文件放回原处后重试", detail=str(self.path))
         try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from exc
 
     def _audit(self, action: str, unit: str | None = None, item_no: int | None = None,
                payload: dict[str, Any] | None = None, at: str | None = None) -> int:
@@ -266,6 +279,7 @@ class WorkFileStore:
     def unit_items(self, unit: str, item_nos: Iterable[int] | None = None) -> list[ItemState]:
         """Every item of the unit (or the ones asked for), unrated ones included."""
         self._check_unit(unit)
+        args: list[object]
         if item_nos is None:
             wanted = [i.no for i in self.catalogue.items()]
             where, args = "unit = ?", [unit]
@@ -325,6 +339,30 @@ class WorkFileStore:
         self._check_unit(unit)
         if self.is_signed(unit):
             raise UnitLocked(f"“{unit}”已签字确认，需先说明理由重新打开后才能修改")
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def storage_error(exc: sqlite3.Error, path: Path) -> WorkFileError:
+    """A Chinese message for what SQLite reported while writing the work file."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or "disk is full" in str(exc):
+        text = "磁盘空间不足，本次修改未保存。请腾出空间后重试"
+    elif name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
+        text = "工作文件正被其他程序使用，本次修改未保存，请稍后重试"
+    elif name.startswith("SQLITE_READONLY"):
+        text = "工作文件所在位置不可写（只读的 U 盘或文件夹？），本次修改未保存"
+    elif name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB":
+        text = f"工作文件“{path.name}”已损坏，本次修改未保存"
+    else:
+        text = "写入工作文件失败（磁盘或 U 盘出错？），本次修改未保存，请重试"
+    return WorkFileError(text, detail=f"{name}: {exc}")
 
 
 def _write_identity(conn: sqlite3.Connection, ident: Identity, mac: str) -> None:
