@@ -1,0 +1,189 @@
+"""Report benchmarks: a county report with 200 photo thumbnails, and signing it.
+
+    python benchmarks/bench_reports.py [--photos 200] [--distinct 10]
+
+The photos are 4000×3000 JPEGs with fine detail (`common.photo_jpeg`, about 4 MB each);
+`--distinct` different pictures are each stored several times, as different evidence
+rows (every row is thumbnailed on its own, as in a real report). Two kinds of photo:
+as cameras and phones write them, with a 320×240 preview in the EXIF block, and the
+same without it (edited or scanned images), whose thumbnails need a scaled decode.
+Baselines, measured in the same run:
+
+- reportlab with ready-made thumbnails: the same story built by plain reportlab
+  (SimpleDocTemplate, no running header, page total, outline or metadata) from
+  thumbnails made before the clock starts: the pure layout cost, the strict baseline.
+- reportlab with the photos themselves: what reportlab alone does with the same
+  content when handed the original files (it embeds every 4 MB photo at full size).
+
+Signing is timed cold (the first signature of the process, PKCS#12 decryption
+included) and warm (the median of later ones; the signer is loaded once). Prints a
+table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import struct
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import median_time, peak_rss_mb, photo_jpeg, table
+
+from zhashui_inspector.core.demo import make_demo
+from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.reports import county
+from zhashui_inspector.reports.data import CountyData, EvidenceRow
+from zhashui_inspector.reports.signing import sign_pdf
+from zhashui_inspector.reports.thumbnails import make_thumbnails
+from zhashui_inspector.reports.workfile_data import county_data
+
+
+def camera_photo(photo: bytes) -> bytes:
+    """`photo` with the EXIF preview a camera embeds (IFD1, 320×240 JPEG)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(photo)) as img:
+        img.draft("RGB", (320, 240))
+        small = img.resize((320, 240))
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=75)
+    preview = out.getvalue()
+    ifd0 = struct.pack("<H", 1) + struct.pack("<HHIHH", 0x0112, 3, 1, 1, 0) + \
+        struct.pack("<I", 26)
+    ifd1 = struct.pack("<H", 3) + struct.pack("<HHIHH", 0x0103, 3, 1, 6, 0) + \
+        struct.pack("<HHII", 0x0201, 4, 1, 68) + \
+        struct.pack("<HHII", 0x0202, 4, 1, len(preview)) + struct.pack("<I", 0)
+    payload = b"Exif\x00\x00" + b"II" + struct.pack("<HI", 42, 8) + ifd0 + ifd1 + preview
+    return photo[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + photo[2:]
+
+
+def with_photos(data: CountyData, photos: list[bytes], count: int) -> CountyData:
+    """The demo's units with `count` photo evidence rows spread over them."""
+    units = list(data.units)
+    extra: list[list[EvidenceRow]] = [[] for _ in units]
+    for i in range(count):
+        blob = photos[i % len(photos)]
+        extra[i % len(units)].append(EvidenceRow(
+            unit=units[i % len(units)].name, item_no=1 + i % 76, name=f"现场照片{i:03d}.jpg",
+            kind="图片", caption=f"现场查看照片 {i + 1}", size=len(blob), sha256=f"{i:064x}",
+            source="benchmark.sqlite", mime="image/jpeg", load=lambda b=blob: b))
+    units = [dataclasses.replace(u, evidence=tuple(extra[k])) for k, u in enumerate(units)]
+    return dataclasses.replace(data, units=tuple(units))
+
+
+def plain_reportlab(data: CountyData, out: Path, images: list[bytes | None]) -> None:
+    """The same story, laid out by plain reportlab with the given image bytes."""
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
+
+    from zhashui_inspector.reports.styles import (
+        MARGIN_BOTTOM,
+        MARGIN_LEFT,
+        MARGIN_RIGHT,
+        MARGIN_TOP,
+        PAGE,
+    )
+    from zhashui_inspector.reports.unit_report import unit_section
+
+    doc = SimpleDocTemplate(str(out), pagesize=PAGE, leftMargin=MARGIN_LEFT,
+                            rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
+                            bottomMargin=MARGIN_BOTTOM)
+    story = county.title_block(data, "柞水县" + county.COUNTY_TITLE) + county.county_summary(data)
+    at = 0
+    for unit in data.units:
+        n = len(unit.evidence)
+        story += [PageBreak()] + unit_section(unit, data.catalogue, data.policy, level=0,
+                                              thumbnails=images[at:at + n])
+        at += n
+    doc.build(story)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=200)
+    parser.add_argument("--distinct", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-originals", action="store_true",
+                        help="skip the slow baseline that embeds the 4 MB photos themselves")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        print(f"making {args.distinct} photos of 4000×3000 …", file=sys.stderr)
+        plain_photos = [photo_jpeg(seed) for seed in range(args.distinct)]
+        camera_photos = [camera_photo(p) for p in plain_photos]
+        demo = make_demo(tmp / "demo.sqlite")
+        results = {}
+        with WorkFile.open(demo, readonly=True) as wf:
+            base = county_data(wf)
+            for kind, photos in (("camera", camera_photos), ("plain", plain_photos)):
+                data = with_photos(base, photos, args.photos)
+                loaders = [e.load for u in data.units for e in u.evidence]
+                out = tmp / f"county-{kind}.pdf"
+                t_ours = median_time(lambda d=data, o=out: county.render_report(d, o),
+                                     args.repeat)
+                ready = make_thumbnails(loaders)
+                t_layout = median_time(
+                    lambda d=data, r=ready: plain_reportlab(d, tmp / "plain.pdf", r), args.repeat)
+                t_thumbs = median_time(lambda ld=loaders: make_thumbnails(ld), args.repeat)
+                results[kind] = (t_ours, t_layout, t_thumbs, _pages(out), out.stat().st_size)
+            t_originals = 0.0
+            size_originals = 0
+            if not args.skip_originals:
+                data = with_photos(base, camera_photos, args.photos)
+                originals: list[bytes | None] = [e.load() for u in data.units for e in u.evidence
+                                                 if e.load is not None]
+                start = time.perf_counter()
+                plain_reportlab(data, tmp / "originals.pdf", originals)
+                t_originals = time.perf_counter() - start
+                size_originals = (tmp / "originals.pdf").stat().st_size
+
+        from zhashui_inspector.exchange.keys import create_keys
+
+        create_keys(tmp / "keys", "benchmark-pass")  # the office's real key: RSA-3072
+        p12 = tmp / "keys" / "office.p12"
+        out = tmp / "county-camera.pdf"
+        signed = tmp / "signed.pdf"
+        start = time.perf_counter()
+        sign_pdf(out, signed, p12, "benchmark-pass", signer_name="县委依法治县办")
+        t_cold = time.perf_counter() - start
+        t_warm = median_time(lambda: sign_pdf(out, signed, p12, "benchmark-pass",
+                                              signer_name="县委依法治县办"), 5)
+
+    mb = 1024 * 1024
+    rows = []
+    for kind, label in (("camera", "camera photos (EXIF preview)"),
+                        ("plain", "photos without a preview")):
+        t_ours, t_layout, t_thumbs, pages, size = results[kind]
+        rows.append((f"county report, {args.photos} {label}, {pages} pages, {size / mb:.1f} MB",
+                     f"{t_ours:.2f} s", f"{t_layout:.2f} s", f"{t_ours / t_layout:.2f}×",
+                     "≤ 1.5×"))
+        rows.append((f"  of which {args.photos} thumbnails", f"{t_thumbs:.2f} s", "", "", ""))
+    if t_originals:
+        t_cam = results["camera"][0]
+        rows.append(("county report vs reportlab given the photos themselves", f"{t_cam:.2f} s",
+                     f"{t_originals:.2f} s", f"{t_cam / t_originals:.2f}×",
+                     f"its PDF {size_originals / mb:.0f} MB"))
+    rows += [
+        ("sign the county report, warm (signer loaded once)", f"{t_warm * 1000:.0f} ms", "", "",
+         "< 500 ms"),
+        ("sign, cold (first in the process, PKCS#12 unlocked)", f"{t_cold * 1000:.0f} ms", "",
+         "", ""),
+    ]
+    table("Report benchmarks", rows)
+    print(f"peak memory {peak_rss_mb():.0f} MB")
+    return 0
+
+
+def _pages(path: Path) -> int:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(io.BytesIO(path.read_bytes()), strict=False)
+               .root["/Pages"]["/Count"])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
