@@ -226,7 +226,9 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
         for col, snap in cells.items():
             _restore(ws, row_no, col, snap)
         row_no += 1
-    for cells in loose:   # the office's cells in rows without a key (notes under the table)
+    last_data_row = row_no - 1
+    for old_row, cells in loose:   # rows without a key (notes under the table): stay put
+        row_no = max(row_no, old_row)  # unless the table has grown into them
         for col, snap in cells.items():
             _restore(ws, row_no, col, snap)
         row_no += 1
@@ -239,14 +241,14 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
             last_col = max(ncols, range_boundaries(ws.auto_filter.ref)[2] or ncols)
         except ValueError:
             pass
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{max(row_no - 1, HEADER_ROW)}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{max(last_data_row, HEADER_ROW)}"
     if created:
         _first_layout(ws, spec.columns)
 
 
 def _take_office_cells(ws: Worksheet, spec: SheetSpec) -> tuple[
         dict[tuple[str, ...], dict[int, _Snapshot]], dict[tuple[str, ...], dict[int, Any]],
-        list[dict[int, _Snapshot]]]:
+        list[tuple[int, dict[int, _Snapshot]]]]:
     """Remove every cell of the program's area and every data-row cell; return the office's
     data-row cells and the notes on program cells, keyed by their row's key, and the
     office's cells of rows that have no key."""
@@ -260,7 +262,7 @@ def _take_office_cells(ws: Worksheet, spec: SheetSpec) -> tuple[
             del ws._cells[(row, col)]
     office_cells: dict[tuple[str, ...], dict[int, _Snapshot]] = {}
     notes: dict[tuple[str, ...], dict[int, Any]] = {}
-    loose: list[dict[int, _Snapshot]] = []
+    loose: list[tuple[int, dict[int, _Snapshot]]] = []
     for row in sorted(by_row):
         cells = by_row[row]
         values = [cells[c + 1]._value if c + 1 in cells else None for c in range(ncols)]
@@ -269,7 +271,7 @@ def _take_office_cells(ws: Worksheet, spec: SheetSpec) -> tuple[
                  and (cell._value is not None or cell.comment is not None or cell.has_style)}
         if not any(key):
             if extra:
-                loose.append(extra)
+                loose.append((row, extra))
             continue
         if extra:
             office_cells.setdefault(key, {}).update(extra)
@@ -304,9 +306,11 @@ def _cell_text(text: str) -> str:
     if _excel_len(text) <= EXCEL_MAX_CHARS:
         return text
     room = EXCEL_MAX_CHARS - _excel_len(TRUNCATED_MARK)
-    cut = room
-    while _excel_len(text[:cut]) > room:
-        cut -= 1
+    used = cut = 0
+    for cut, ch in enumerate(text):  # noqa: B007 (cut is the answer)
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room:
+            break
     return text[:cut] + TRUNCATED_MARK
 
 
