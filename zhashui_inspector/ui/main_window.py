@@ -1,27 +1,76 @@
-"""The window on one work file: it assembles the panes and wires them to one session."""
+"""The window on one work file: it assembles the panes and wires them to one session.
+
+Left dock: the standards tree. Centre: the checklist and the self-report. Right dock: the
+evidence viewer. Toolbar: unit switcher, stage, undo/redo, print, sign-off. Status bar:
+the saved state. The panes refresh themselves from the session's broadcast.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from zhashui_inspector.ui.qt import QCloseEvent, QLabel, QMainWindow, Qt, QWidget
+from zhashui_inspector.core.records import ROLE_LABELS
+from zhashui_inspector.ui import qt  # dialogs: resolved on first use
+from zhashui_inspector.ui.actions import Act, build_actions
+from zhashui_inspector.ui.cache import Change, ChangeKind
+from zhashui_inspector.ui.checklist_pane import ChecklistPane
+from zhashui_inspector.ui.evidence_ingest import EvidenceIngest
+from zhashui_inspector.ui.evidence_pane import EvidencePane
+from zhashui_inspector.ui.qt import (
+    QCloseEvent,
+    QDockWidget,
+    QDragEnterEvent,
+    QDropEvent,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    Qt,
+    QTabWidget,
+    QToolBar,
+    QUndoStack,
+    QVBoxLayout,
+    QWidget,
+)
+from zhashui_inspector.ui.self_report import SelfReportPane
 from zhashui_inspector.ui.session import Session
-from zhashui_inspector.ui.settings import remember_recent
+from zhashui_inspector.ui.settings import (
+    load_bytes,
+    remember_recent,
+    save_bytes,
+    settings,
+)
+from zhashui_inspector.ui.stage import stage_status
+from zhashui_inspector.ui.standards_model import StandardsTreeModel
+from zhashui_inspector.ui.standards_tree import StandardsTreePane
+from zhashui_inspector.ui.thumbnails import ThumbnailCache
+from zhashui_inspector.ui.unit_banner import UnitBanner
+from zhashui_inspector.ui.unit_switcher import UnitSwitcher
+from zhashui_inspector.ui.window_commands import WindowCommands
+from zhashui_inspector.ui.window_menus import build_menus, build_toolbar
 
 APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
+STATE_VERSION = 1
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, manager: object, parent: QWidget | None = None) -> None:
+    def __init__(self, manager: object, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("mainWindow")
         self.manager = manager
+        self.today = today or date.today()
         self.session = Session(self)
         self.session.opened.connect(self._on_opened)
         self.session.open_failed.connect(self._on_open_failed)
+        self.unit: str | None = None
         self._ready = False
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 800)
+        self.setAcceptDrops(True)
+        geometry = load_bytes("main_window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1440, 900)
         self._loading = QLabel(self.tr("正在打开工作文件…"))
         self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self._loading)
@@ -29,26 +78,207 @@ class MainWindow(QMainWindow):
     def is_ready(self) -> bool:
         return self._ready
 
+    # ---- opening --------------------------------------------------------------------------
+
     def open_file(self, path: Path) -> None:
         self._loading.setText(self.tr("正在打开 {0} …").format(Path(path).name))
-        self.session.open(path)
+        self.session.open(Path(path))
 
     def open_demo(self) -> None:
         from zhashui_inspector.ui.demo_file import ensure_demo
 
-        self._loading.setText(self.tr("正在准备演示数据…"))
+        self._loading.setText(self.tr("正在准备演示数据（首次需要几秒钟）…"))
         self.session.run(lambda ctx: ensure_demo(), self.open_file,
                          lambda exc: self._on_open_failed(str(exc)))
-
-    def _on_opened(self) -> None:
-        remember_recent(self.session.path)
-        self.setWindowTitle(f"{self.session.path.name} — {APP_TITLE}")
-        self._ready = True
-        self.update()
 
     def _on_open_failed(self, message: str) -> None:
         self.manager.file_failed(self, message)  # type: ignore[attr-defined]
 
+    def _on_opened(self) -> None:
+        self._build_workspace()
+        remember_recent(self.session.path)
+        self._ready = True
+
+    def _build_workspace(self) -> None:
+        session = self.session
+        unit_mode = session.role == "unit"
+        self.undo_stack = QUndoStack(self)
+        self.actions = build_actions(self)
+        self.addActions(list(self.actions.values()))
+        self.thumbnails = ThumbnailCache(session, self)
+        self.ingest = EvidenceIngest(session, self.undo_stack, self.thumbnails, self, self)
+
+        self.tree_model = StandardsTreeModel(session.catalogue, self)
+        self.tree_pane = StandardsTreePane(self.tree_model, self)
+        self.tree_pane.set_unit_mode(unit_mode)
+        self.checklist = ChecklistPane(session, self.undo_stack, self)
+        self.self_report = SelfReportPane(session, self)
+        self.evidence = EvidencePane(session, self.undo_stack, self.ingest, self.thumbnails, self)
+        self.switcher = UnitSwitcher(session, self)
+        self.banner = UnitBanner(self)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("centreTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.checklist, self.tr("检查表"))
+        self.tabs.addTab(self.self_report, self.tr("自评报告"))
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self._loading.deleteLater()
+
+        self.tree_dock = self._dock("standardsDock", self.tr("创建标准"), self.tree_pane,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.evidence_dock = self._dock("evidenceDock", self.tr("佐证材料"), self.evidence,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.tree_dock, self.evidence_dock], [340, 440],
+                         Qt.Orientation.Horizontal)
+
+        self.stage_label = QLabel(self)
+        self.stage_label.setObjectName("stageLabel")
+        self.stage_label.setAccessibleName(self.tr("复查阶段"))
+        self._show_stage()
+        self.role_label = QLabel(self)
+        self.role_label.setObjectName("roleLabel")
+        role = ROLE_LABELS.get(session.role, session.role)
+        self.role_label.setText(self.tr("{0}：{1}").format(role, session.identity.holder))
+        self.commands = WindowCommands(self)
+        self.toolbar: QToolBar = build_toolbar(self)
+        build_menus(self)
+        self.statusBar().addPermanentWidget(self.role_label)
+        self.statusBar().addPermanentWidget(self.commands.save_indicator)
+
+        self.tree_pane.scope_selected.connect(self.checklist.set_scope)
+        self.checklist.current_item_changed.connect(
+            lambda no: self.evidence.set_target(self.unit, no))
+        self.checklist.message.connect(self.show_message)
+        self.ingest.message.connect(self.show_message)
+        self.switcher.unit_selected.connect(self.switch_unit)
+        self.self_report.count_changed.connect(self._update_report_tab)
+        session.changed.connect(self.on_change)
+
+        title = f"{session.path.name} — {APP_TITLE}"
+        if unit_mode:
+            title = self.tr("单位自查 · {0} — {1}").format(session.units[0], title)
+        self.setWindowTitle(title)
+        state = load_bytes("main_window/state")
+        if state is not None:
+            self.restoreState(state, STATE_VERSION)
+        splitter = load_bytes("main_window/checklist_splitter")
+        if splitter is not None:
+            self.checklist.splitter.restoreState(splitter)
+        else:
+            self.checklist.splitter.setSizes([560, 260])
+        first = str(settings().value(f"last_unit/{session.identity.file_id}", "") or "")
+        self.switch_unit(first if first in session.units else session.units[0])
+        self.tree_pane.select_all_items()
+        self.checklist.view.setFocus()
+        self.commands.restore_linked_file()
+
+    def _dock(self, name: str, title: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _show_stage(self) -> None:
+        status = stage_status(self.session.identity.stages, self.today)
+        self.stage_label.setText(status.text)
+        self.stage_label.setProperty("outside", not status.in_round)
+        lines = [f"{s.name}：{s.start:%Y-%m-%d} 至 {s.end:%Y-%m-%d}"
+                 for s in self.session.identity.stages]
+        round_name = self.session.identity.round_name
+        self.stage_label.setToolTip("\n".join(([round_name] if round_name else []) + lines))
+        self.stage_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    # ---- the current unit ---------------------------------------------------------------------
+
+    def switch_unit(self, unit: str) -> None:
+        if unit == self.unit or unit not in self.session.units:
+            return
+        self.checklist.editor.flush()
+        self.self_report.flush()
+        self.unit = unit
+        self.switcher.select_unit(unit)
+        cache = self.session.unit(unit)
+        self.tree_model.set_states(cache.items, unit_mode=self.session.role == "unit")
+        self.tree_pane.refilter()
+        self.checklist.set_unit(unit)
+        self.tree_pane.emit_scope()
+        self.self_report.set_unit(unit)
+        self.evidence.set_target(unit, self.checklist.current_item())
+        self._refresh_unit_state()
+        settings().setValue(f"last_unit/{self.session.identity.file_id}", unit)
+
+    def _refresh_unit_state(self) -> None:
+        if self.unit is None:
+            return
+        cache = self.session.unit(self.unit)
+        self.banner.show_unit(cache, self.session.linked)
+        signed = cache.signed
+        self.actions[Act.SIGN_OFF].setVisible(not signed)
+        self.actions[Act.REOPEN].setVisible(signed)
+        for act in (Act.RATE_1, Act.RATE_2, Act.RATE_3, Act.RATE_4, Act.CLEAR_RATING,
+                    Act.ADD_EVIDENCE, Act.PASTE_EVIDENCE):
+            self.actions[act].setEnabled(not signed)
+        self._update_report_tab(cache.self_report.count, cache.self_report.limit)
+
+    def _update_report_tab(self, count: int, limit: int) -> None:
+        warn = "⚠ " if count > limit else ""
+        self.tabs.setTabText(1, self.tr("{0}自评报告 {1}/{2}").format(warn, count, limit))
+
+    def on_change(self, change: Change) -> None:
+        if self.unit is None:
+            return
+        if change.kind is ChangeKind.ITEMS and change.unit == self.unit:
+            self.tree_model.items_changed(change.item_nos)
+        elif change.kind in (ChangeKind.SIGNOFF, ChangeKind.LINKED):
+            self._refresh_unit_state()
+            if change.kind is ChangeKind.SIGNOFF:
+                self.undo_stack.clear()  # nothing before a sign-off may be undone past it
+            self.tree_model.set_states(self.session.unit(self.unit).items,
+                                       unit_mode=self.session.role == "unit")
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    # ---- drops anywhere on the window go to the current item ---------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._ready and self.unit and EvidenceIngest.can_accept(event.mimeData()) \
+                and not self.session.unit(self.unit).signed:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        if self._ready and self.unit:
+            event.acceptProposedAction()
+            self.ingest.add_mime(event.mimeData(), self.unit, self.checklist.current_item())
+
+    # ---- closing --------------------------------------------------------------------------------
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._ready:
+            self.checklist.editor.flush()
+            self.self_report.flush()
+            if self.session.failed_count() and qt.QMessageBox.question(
+                    self, self.tr("有修改未能保存"),
+                    self.tr("有修改未能写入工作文件（见状态栏）。仍要关闭吗？未保存的修改将丢失。"),
+                    qt.QMessageBox.StandardButton.Yes | qt.QMessageBox.StandardButton.No,
+                    qt.QMessageBox.StandardButton.No) != qt.QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.undo_stack.blockSignals(True)  # its clean-up must not move the view
+            save_bytes("main_window/state", self.saveState(STATE_VERSION))
+            save_bytes("main_window/checklist_splitter", self.checklist.splitter.saveState())
+        save_bytes("main_window/geometry", self.saveGeometry())
         self.session.close()
         super().closeEvent(event)

@@ -9,13 +9,36 @@ their names is first asked for.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
+import platform
+import sys
 from types import ModuleType
 from typing import Any
 
-import PySide6.QtCore as _core
-import PySide6.QtGui as _gui
-import PySide6.QtWidgets as _widgets
+
+def _immortalize_singletons() -> None:
+    """Work around a reference-count bug of PySide6 6.12 on Python < 3.12.
+
+    Every `Signal.emit()` made from Python drops one reference to `True`, and
+    `beginResetModel()`/`endResetModel()` drop references to `None`; after a few
+    thousand edits the interpreter aborts with "bool_dealloc: deallocating True or
+    False". From Python 3.12 these objects are immortal and the bug is harmless; here
+    we give them the same treatment by raising their counts far out of reach.
+    """
+    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return
+    for obj in (True, False, None):
+        refcount = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt leads every object
+        if refcount.value < 1 << 40:
+            refcount.value += 1 << 40
+
+
+_immortalize_singletons()
+
+import PySide6.QtCore as _core  # noqa: E402
+import PySide6.QtGui as _gui  # noqa: E402
+import PySide6.QtWidgets as _widgets  # noqa: E402
 
 _EAGER: tuple[ModuleType, ...] = (_widgets, _gui, _core)
 _LAZY_MODULES = {
@@ -28,6 +51,8 @@ _LAZY_MODULES = {
     "QPrintPreviewDialog": "PySide6.QtPrintSupport",
     "QPrintPreviewWidget": "PySide6.QtPrintSupport",
     "QPageSetupDialog": "PySide6.QtPrintSupport",
+    "QLocalServer": "PySide6.QtNetwork",
+    "QLocalSocket": "PySide6.QtNetwork",
 }
 
 

@@ -64,8 +64,10 @@ def describe_error(exc: BaseException) -> tuple[SaveStatus, str]:
     if isinstance(exc, FileGoneError):
         return SaveStatus.GONE, ("工作文件已不在原来的位置（可能被移走、删除或 U 盘已拔出）。"
                                  "修改仍在窗口中，请点“另存为…”保存到别处")
-    if isinstance(exc, ZhashuiError):
+    if isinstance(exc, ValidationError):  # the rules said no: nothing to retry
         return SaveStatus.REJECTED, exc.message
+    if isinstance(exc, ZhashuiError):  # the core could not write (disk full, moved, damaged)
+        return SaveStatus.FAILED, f"{exc.message}（修改仍在窗口中）"
     text = str(exc).lower()
     if isinstance(exc, sqlite3.Error | OSError) and ("full" in text or "space" in text):
         return SaveStatus.FAILED, "磁盘空间已满，修改未能保存。修改仍在窗口中，腾出空间后请点“重试”"
@@ -158,6 +160,10 @@ class Session(QObject):
 
     def unit(self, name: str) -> UnitCache:
         return self._snap().units[name]
+
+    def failed_count(self) -> int:
+        """Edits that could not be written and wait for `retry()`."""
+        return len(self._failed)
 
     def has_unsaved(self) -> bool:
         """Edits on screen that are not in the file yet (failed, or still being written)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from zhashui_inspector.ui.qt import QApplication, QMessageBox, QWidget
+from zhashui_inspector.ui import qt  # dialogs: resolved on first use
+from zhashui_inspector.ui.qt import QApplication, QWidget
 
 
 class WindowManager:
@@ -76,7 +77,7 @@ class WindowManager:
             self.smoke_error = 1
             QApplication.exit(1)
             return
-        QMessageBox.warning(parent, "柞水县复查验收评估", message)
+        qt.QMessageBox.warning(parent, "柞水县复查验收评估", message)
 
     def file_failed(self, window: QWidget, message: str) -> None:
         """A work file could not be opened: say why and go back to the start page."""

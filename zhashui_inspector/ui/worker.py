@@ -138,6 +138,9 @@ class FileWorker(QObject):
     def is_idle(self) -> bool:
         return not self._pending
 
+    def is_pending(self, job: Job) -> bool:
+        return job.id in self._pending
+
     def stop(self) -> None:
         """Let queued jobs finish, close the files, end the thread (waits for it)."""
         if not self._thread.isRunning():

@@ -1,0 +1,242 @@
+"""The centre of the window: the current unit's items as cards, and the current item's editor.
+
+Every edit becomes an undo command; keyboard scoring (1–4, J/K, arrows) drives this pane.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhashui_inspector.ui.cache import Change, ChangeKind
+from zhashui_inspector.ui.checklist_delegate import ChecklistDelegate
+from zhashui_inspector.ui.checklist_model import ChecklistModel
+from zhashui_inspector.ui.item_editor import ItemEditor
+from zhashui_inspector.ui.qt import (
+    QAbstractItemView,
+    QItemSelectionModel,
+    QLabel,
+    QListView,
+    QModelIndex,
+    QSplitter,
+    Qt,
+    QUndoStack,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from zhashui_inspector.ui.session import Session
+from zhashui_inspector.ui.undo import ItemEdit
+
+NOT_APPLICABLE = "不适用"
+
+
+class ChecklistView(QListView):
+    """Cards one under the other; re-lays them out when its width changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checklist")
+        self.setAccessibleName(self.tr("本单位检查表"))
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setFrameShape(QListView.Shape.NoFrame)
+
+
+class ChecklistPane(QWidget):
+    current_item_changed = Signal(object)   # item number or None
+    message = Signal(str)                   # a short note for the status bar
+
+    def __init__(self, session: Session, undo_stack: QUndoStack,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.undo_stack = undo_stack
+        self.unit: str | None = None
+        catalogue = session.catalogue
+        self.model = ChecklistModel(catalogue, self)
+        self.delegate = ChecklistDelegate(catalogue.ratings, catalogue.methods, self)
+        self.view = ChecklistView(self)
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(self.delegate)
+        self.delegate.width_source = self.view.viewport()
+        self.delegate.rating_clicked.connect(
+            lambda no, rating: self.edit(no, self.tr("评定第 {0} 项").format(no), None,
+                                         rating=rating))
+        self.delegate.method_toggled.connect(self._toggle_method)
+        self.delegate.not_applicable_toggled.connect(self._toggle_not_applicable)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+
+        self.scope_label = QLabel(self)
+        self.scope_label.setObjectName("scopeTitle")
+        self.editor = ItemEditor(catalogue, self.edit, self)
+        self.editor.escaped.connect(lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
+
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(4)
+        top_layout.addWidget(self.scope_label)
+        top_layout.addWidget(self.view, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("checklistSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.splitter)
+        session.changed.connect(self.on_change)
+
+    # ---- the unit and the items shown ---------------------------------------------------
+
+    def set_unit(self, unit: str) -> None:
+        self.editor.flush()
+        self.unit = unit
+        self._apply_mode()
+        self._load_states()
+        self._show_current()
+
+    def _apply_mode(self) -> None:
+        unit_mode = self.session.role == "unit"
+        read_only = self.unit is None or self.session.unit(self.unit).signed
+        self.delegate.unit_mode = unit_mode
+        self.delegate.read_only = read_only
+        self.editor.set_mode(unit_mode=unit_mode, read_only=read_only)
+        self.view.doItemsLayout()
+
+    def _load_states(self) -> None:
+        if self.unit is None:
+            return
+        linked = self.session.linked_unit(self.unit)
+        self.model.set_states(self.session.unit(self.unit).items,
+                              linked.items if linked is not None else None)
+
+    def set_scope(self, item_nos: list[int], current: int | None, title: str) -> None:
+        keep = current if current is not None else self.current_item()
+        self.scope_label.setText(self.tr("{0}　·　{1} 项").format(title, len(item_nos)))
+        self.model.set_scope(item_nos)
+        if not item_nos:
+            self._show_current()
+            return
+        row = self.model.row_of(keep) if keep is not None else None
+        self._select_row(row if row is not None else 0)
+
+    def current_item(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.item_nos[index.row()] if index.isValid() else None
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.view.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        no = self.current_item()
+        state = linked = None
+        linked_evidence = 0
+        if no is not None and self.unit is not None:
+            state = self.session.unit(self.unit).items.get(no)
+            linked_unit = self.session.linked_unit(self.unit)
+            if linked_unit is not None:
+                linked = linked_unit.items.get(no)
+                linked_evidence = len(linked_unit.evidence_for(no))
+        self.editor.show_item(no, state, linked, linked_evidence)
+        self.current_item_changed.emit(no)
+
+    def on_change(self, change: Change) -> None:
+        if self.unit is None or not self.session.is_open:
+            return
+        if change.kind is ChangeKind.SIGNOFF and change.unit == self.unit:
+            self._apply_mode()
+            self._show_current()
+        elif change.kind is ChangeKind.LINKED:
+            self._load_states()
+            self._show_current()
+        elif change.kind is ChangeKind.ITEMS and change.unit == self.unit:
+            self.model.items_changed(change.item_nos)
+            if self.current_item() in change.item_nos:
+                self._show_current()
+
+    # ---- moving -------------------------------------------------------------------------
+
+    def move(self, delta: int) -> bool:
+        rows = self.model.rowCount()
+        if not rows:
+            return False
+        index = self.view.currentIndex()
+        row = (index.row() if index.isValid() else -1) + delta
+        if not 0 <= row < rows:
+            self.message.emit(self.tr("已是本范围的最后一项") if delta > 0
+                              else self.tr("已是本范围的第一项"))
+            return False
+        self.editor.flush()
+        self._select_row(row)
+        return True
+
+    def go_to(self, item_no: int) -> bool:
+        row = self.model.row_of(item_no)
+        if row is None:
+            return False
+        self.editor.flush()
+        self._select_row(row)
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    # ---- edits --------------------------------------------------------------------------
+
+    def is_read_only(self) -> bool:
+        return self.unit is None or self.session.unit(self.unit).signed
+
+    def edit(self, item_no: int, text: str, merge_token: object | None, **fields: Any) -> None:
+        if self.is_read_only() or self.unit is None:
+            self.message.emit(self.tr("该单位已签字确认，只读；如需修改请先“重新打开”"))
+            return
+        state = self.session.unit(self.unit).items[item_no]
+        if all(getattr(state, key) == value for key, value in fields.items()):
+            return
+        self.undo_stack.push(ItemEdit(self.session, self.unit, item_no, fields, text,
+                                      merge_token))
+
+    def rate_current(self, rating: str | None) -> None:
+        """The keyboard's 1–4 (and 0): rate the current item, then move to the next."""
+        no = self.current_item()
+        if no is None:
+            return
+        if self.session.role == "unit":
+            self.message.emit(self.tr("单位自查文件不评定等次；不适用的指标请勾选“本项不适用”并说明理由"))
+            return
+        if self.is_read_only():
+            self.message.emit(self.tr("该单位已签字确认，只读；如需修改请先“重新打开”"))
+            return
+        self.editor.flush()
+        self.edit(no, self.tr("评定第 {0} 项").format(no), None, rating=rating)
+        if rating == NOT_APPLICABLE and self.session.unit(self.unit or "").items[no].needs_reason:
+            self.editor.reason_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.message.emit(self.tr("请填写第 {0} 项不适用的理由").format(no))
+            return
+        self.move(+1)
+
+    def _toggle_method(self, item_no: int, method: str) -> None:
+        if self.unit is None:
+            return
+        methods = list(self.session.unit(self.unit).items[item_no].methods)
+        methods = [m for m in methods if m != method] if method in methods else [*methods, method]
+        ordered = tuple(m for m in self.session.catalogue.methods if m in methods)
+        self.edit(item_no, self.tr("核查方式（第 {0} 项）").format(item_no), None, methods=ordered)
+
+    def _toggle_not_applicable(self, item_no: int) -> None:
+        if self.unit is None:
+            return
+        on = self.session.unit(self.unit).items[item_no].rating != NOT_APPLICABLE
+        self.edit(item_no, self.tr("不适用（第 {0} 项）").format(item_no), None,
+                  rating=NOT_APPLICABLE if on else None)

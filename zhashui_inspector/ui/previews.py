@@ -1,0 +1,344 @@
+"""Showing one piece of evidence inside the window: images (zoom, fit, rotate, upright by
+EXIF), PDFs (pages and zoom, through QtPdf), text files, and anything else as an icon with
+"open with the system viewer"."""
+
+from __future__ import annotations
+
+from zhashui_inspector.ui.qt import (
+    QBuffer,
+    QByteArray,
+    QFrame,
+    QHBoxLayout,
+    QIcon,
+    QImage,
+    QImageReader,
+    QIODevice,
+    QLabel,
+    QObject,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPlainTextEdit,
+    QPushButton,
+    QRunnable,
+    QScrollArea,
+    QSize,
+    QSpinBox,
+    Qt,
+    QThreadPool,
+    QToolButton,
+    QTransform,
+    QVBoxLayout,
+    QWheelEvent,
+    QWidget,
+    Signal,
+)
+
+ZOOM_STEP = 1.25
+
+
+def tool_button(text: str, tip: str, parent: QWidget, shortcut: str = "") -> QToolButton:
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setToolTip(f"{tip}（{shortcut}）" if shortcut else tip)
+    button.setAccessibleName(tip)
+    button.setAutoRaise(True)
+    if shortcut:
+        button.setShortcut(shortcut)
+    return button
+
+
+def decode_text(data: bytes) -> str:
+    """Text evidence as written: UTF-8 (with or without BOM), else GB18030 (Windows 中文)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+# ---- images ---------------------------------------------------------------------------------
+
+class _ImageRelay(QObject):
+    decoded = Signal(int, object)
+
+
+class _ImageDecode(QRunnable):
+    def __init__(self, token: int, data: bytes, relay: _ImageRelay) -> None:
+        super().__init__()
+        self.token, self.data, self.relay = token, data, relay
+
+    def run(self) -> None:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(self.data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+        reader.setAutoTransform(True)   # EXIF orientation: show it the way it was taken
+        image = reader.read()
+        self.relay.decoded.emit(self.token, None if image.isNull() else image)
+
+
+class ImageCanvas(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.scale = 1.0
+        self.rotation = 0
+
+    def view_size(self) -> QSize:
+        if self.image is None:
+            return QSize(0, 0)
+        w, h = self.image.width(), self.image.height()
+        if self.rotation % 180:
+            w, h = h, w
+        return QSize(max(1, int(w * self.scale)), max(1, int(h * self.scale)))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.view_size()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        if self.image is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        transform = QTransform()
+        transform.translate(self.width() / 2, self.height() / 2)
+        transform.rotate(self.rotation)
+        transform.scale(self.scale, self.scale)
+        transform.translate(-self.image.width() / 2, -self.image.height() / 2)
+        painter.setTransform(transform)
+        painter.drawImage(0, 0, self.image)
+
+
+class ImagePreview(QWidget):
+    decoded = Signal()
+
+    def __init__(self, parent: QWidget | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self.fit = True
+        self._token = 0
+        self._relay = _ImageRelay(self)
+        self._relay.decoded.connect(self._on_decoded)
+        self.canvas = ImageCanvas()
+        self.scroll = QScrollArea(self)
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setBackgroundRole(QPalette.ColorRole.Dark)
+        self.status = QLabel(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.fit_button = tool_button(self.tr("适应窗口"), self.tr("适应窗口"), self)
+        self.fit_button.clicked.connect(self.fit_to_window)
+        zoom_in = tool_button(self.tr("放大"), self.tr("放大"), self)
+        zoom_in.clicked.connect(lambda: self.zoom(ZOOM_STEP))
+        zoom_out = tool_button(self.tr("缩小"), self.tr("缩小"), self)
+        zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
+        actual = tool_button("1:1", self.tr("原始大小"), self)
+        actual.clicked.connect(lambda: self.set_scale(1.0))
+        left = tool_button(self.tr("↶ 左转"), self.tr("向左旋转 90°"), self)
+        left.clicked.connect(lambda: self.rotate(-90))
+        right = tool_button(self.tr("右转 ↷"), self.tr("向右旋转 90°"), self)
+        right.clicked.connect(lambda: self.rotate(90))
+        for button in (self.fit_button, zoom_out, zoom_in, actual, left, right):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.scroll, 1)
+
+    def load(self, data: bytes) -> None:
+        """Decode in a pool thread; the picture appears when it is ready."""
+        self._token += 1
+        self.canvas.image = None
+        self.canvas.rotation = 0
+        self.fit = True
+        self.status.setText(self.tr("正在载入…"))
+        self.pool.start(_ImageDecode(self._token, data, self._relay))
+
+    def _on_decoded(self, token: int, image: QImage | None) -> None:
+        if token != self._token:
+            return
+        if image is None:
+            self.status.setText(self.tr("无法显示此图片"))
+            return
+        self.canvas.image = image
+        self.fit_to_window()
+        self.decoded.emit()
+
+    def _update_status(self) -> None:
+        image = self.canvas.image
+        if image is not None:
+            self.status.setText(f"{image.width()}×{image.height()}　{self.canvas.scale:.0%}")
+
+    def fit_to_window(self) -> None:
+        self.fit = True
+        image = self.canvas.image
+        if image is None:
+            return
+        area = self.scroll.viewport().size()
+        w, h = image.width(), image.height()
+        if self.canvas.rotation % 180:
+            w, h = h, w
+        scale = min((area.width() - 4) / w, (area.height() - 4) / h, 1.0)
+        self._apply_scale(max(scale, 0.01))
+
+    def zoom(self, factor: float) -> None:
+        self.set_scale(self.canvas.scale * factor)
+
+    def set_scale(self, scale: float) -> None:
+        self.fit = False
+        self._apply_scale(min(max(scale, 0.02), 16.0))
+
+    def rotate(self, degrees: int) -> None:
+        self.canvas.rotation = (self.canvas.rotation + degrees) % 360
+        if self.fit:
+            self.fit_to_window()
+        else:
+            self._apply_scale(self.canvas.scale)
+
+    def _apply_scale(self, scale: float) -> None:
+        self.canvas.scale = scale
+        self.canvas.resize(self.canvas.view_size())
+        self.canvas.update()
+        self._update_status()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.fit:
+            self.fit_to_window()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+
+# ---- PDFs -----------------------------------------------------------------------------------
+
+class PdfPreview(QWidget):
+    """QtPdf inside the window; the module loads on the first PDF shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from zhashui_inspector.ui.qt import QPdfDocument, QPdfView
+
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName(self.tr("PDF 文档"))
+        self._buffer: QBuffer | None = None
+        self._zoom_modes = QPdfView.ZoomMode
+
+        self.page_spin = QSpinBox(self)
+        self.page_spin.setAccessibleName(self.tr("页码"))
+        self.page_spin.setMinimum(1)
+        self.page_spin.valueChanged.connect(self._jump)
+        self.page_count = QLabel(self)
+        prev_page = tool_button(self.tr("上一页"), self.tr("上一页"), self)
+        prev_page.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() - 1))
+        next_page = tool_button(self.tr("下一页"), self.tr("下一页"), self)
+        next_page.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() + 1))
+        zoom_out = tool_button(self.tr("缩小"), self.tr("缩小"), self)
+        zoom_out.clicked.connect(lambda: self.zoom(1 / ZOOM_STEP))
+        zoom_in = tool_button(self.tr("放大"), self.tr("放大"), self)
+        zoom_in.clicked.connect(lambda: self.zoom(ZOOM_STEP))
+        fit_width = tool_button(self.tr("适合宽度"), self.tr("适合宽度"), self)
+        fit_width.clicked.connect(lambda: self.view.setZoomMode(self._zoom_modes.FitToWidth))
+        fit_page = tool_button(self.tr("整页"), self.tr("整页显示"), self)
+        fit_page.clicked.connect(lambda: self.view.setZoomMode(self._zoom_modes.FitInView))
+        self.view.pageNavigator().currentPageChanged.connect(
+            lambda page: self._show_page(page + 1))
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for widget in (prev_page, self.page_spin, self.page_count, next_page):
+            bar.addWidget(widget)
+        bar.addSpacing(12)
+        for widget in (zoom_out, zoom_in, fit_width, fit_page):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+    def load(self, data: bytes) -> bool:
+        self.document.close()
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        pages = self.document.pageCount()
+        self.page_spin.blockSignals(True)
+        self.page_spin.setMaximum(max(1, pages))
+        self.page_spin.setValue(1)
+        self.page_spin.blockSignals(False)
+        self.page_count.setText(self.tr("/ {0} 页").format(pages))
+        self.view.setZoomMode(self._zoom_modes.FitToWidth)
+        return pages > 0
+
+    def _jump(self, page: int) -> None:
+        navigator = self.view.pageNavigator()
+        if navigator.currentPage() != page - 1:
+            navigator.jump(page - 1, navigator.currentLocation())
+
+    def _show_page(self, page: int) -> None:
+        self.page_spin.blockSignals(True)
+        self.page_spin.setValue(page)
+        self.page_spin.blockSignals(False)
+
+    def zoom(self, factor: float) -> None:
+        self.view.setZoomMode(self._zoom_modes.Custom)
+        self.view.setZoomFactor(min(max(self.view.zoomFactor() * factor, 0.1), 8.0))
+
+
+# ---- text and everything else ---------------------------------------------------------------
+
+class TextPreview(QPlainTextEdit):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAccessibleName(self.tr("文本内容"))
+
+    def load(self, data: bytes) -> None:
+        self.setPlainText(decode_text(data))
+
+
+class OtherPreview(QWidget):
+    open_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.icon = QLabel(self)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name = QLabel(self)
+        self.name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name.setWordWrap(True)
+        self.note = QLabel(self)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+        self.open_button = QPushButton(self.tr("用系统程序打开"), self)
+        self.open_button.setAccessibleName(self.tr("用系统程序打开"))
+        self.open_button.clicked.connect(self.open_requested)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (self.icon, self.name, self.note):
+            layout.addWidget(widget)
+        layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_file(self, icon: QIcon, name: str, note: str) -> None:
+        self.icon.setPixmap(icon.pixmap(96, 96))
+        self.name.setText(name)
+        self.note.setText(note)

@@ -1,0 +1,360 @@
+"""The standards as a tree model (areas → sub-areas → items) with the current unit's progress,
+and the proxy that filters it by text, item numbers and quick filters."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.errors import ValidationError
+from zhashui_inspector.core.records import ItemState
+from zhashui_inspector.core.text import parse_item_spec
+from zhashui_inspector.ui.icons import rating_colour, rating_dot
+from zhashui_inspector.ui.qt import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+NOT_APPLICABLE = "不适用"
+NodeRole = Qt.ItemDataRole.UserRole + 1
+ItemNosRole = Qt.ItemDataRole.UserRole + 2
+CountsRole = Qt.ItemDataRole.UserRole + 3   # Counter of ratings (None = 未评) under a node
+KindRole = Qt.ItemDataRole.UserRole + 4
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # the invisible root, as a default argument
+
+
+class NodeKind(enum.Enum):
+    ALL = "all"
+    AREA = "area"
+    SUBAREA = "subarea"
+    ITEM = "item"
+
+
+@dataclass(eq=False)
+class Node:
+    kind: NodeKind
+    no: int
+    label: str
+    search_text: str
+    item_nos: tuple[int, ...]
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    row: int = 0
+    tooltip: str = ""
+
+
+def build_nodes(catalogue: Catalogue) -> list[Node]:
+    """The top rows: 全部指标, then the nine areas with their sub-areas and items."""
+    all_nos = tuple(i.no for i in catalogue.items())
+    top = [Node(NodeKind.ALL, 0, f"全部指标（{len(all_nos)} 项）", "", all_nos)]
+    for area in catalogue.areas:
+        area_node = Node(NodeKind.AREA, area.no, f"{area.numeral}、{area.title}", area.title,
+                         tuple(i.no for i in area.items), row=len(top),
+                         tooltip=f"{area.numeral}、{area.title}")
+        for sub in area.subareas:
+            sub_node = Node(NodeKind.SUBAREA, sub.no, f"{sub.no}. {sub.display_title}",
+                            sub.title or "", tuple(i.no for i in sub.items), parent=area_node,
+                            row=len(area_node.children),
+                            tooltip=sub.display_title + (f"\n{sub.note}" if sub.note else ""))
+            for item in sub.items:
+                sub_node.children.append(Node(
+                    NodeKind.ITEM, item.no, f"{item.no}. {item.text}", item.text, (item.no,),
+                    parent=sub_node, row=len(sub_node.children),
+                    tooltip=f"第 {item.no} 项：{item.text}"))
+            area_node.children.append(sub_node)
+        top.append(area_node)
+    return top
+
+
+def progress_text(counts: Counter[str | None], *, unit_mode: bool) -> str:
+    """'rated / applicable' for inspectors; for units, items with evidence or explained."""
+    total = sum(counts.values())
+    na = counts.get(NOT_APPLICABLE, 0)
+    applicable = total - na
+    if unit_mode:
+        return f"{counts.get('有材料', 0)}/{applicable}"
+    rated = total - counts.get(None, 0) - na
+    return f"{rated}/{applicable}"
+
+
+class StandardsTreeModel(QAbstractItemModel):
+    """Two columns: the node (number and title, colour mark) and its progress."""
+
+    COLUMNS = 2
+
+    def __init__(self, catalogue: Catalogue, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.top = build_nodes(catalogue)
+        self.item_nodes = {item.no: item for area in self.top for sub in area.children
+                           for item in sub.children}
+        self.states: dict[int, ItemState] = {}
+        self.unit_mode = False
+
+    # ---- the unit shown -------------------------------------------------------------
+
+    def set_states(self, states: dict[int, ItemState], *, unit_mode: bool = False) -> None:
+        self.states = states
+        self.unit_mode = unit_mode
+        self._all_changed()
+
+    def items_changed(self, item_nos: Iterable[int]) -> None:
+        wanted = set(item_nos)
+        if not wanted:
+            return
+        self._all_changed()  # ancestors' counts change too; 117 rows are cheap to repaint
+
+    def _all_changed(self) -> None:
+        """One signal per group of siblings: 41 signals for 117 rows."""
+        self._siblings_changed(self.top)
+
+    def _siblings_changed(self, nodes: list[Node]) -> None:
+        if not nodes:
+            return
+        first, last = nodes[0], nodes[-1]
+        self.dataChanged.emit(self.createIndex(first.row, 0, first),
+                              self.createIndex(last.row, self.COLUMNS - 1, last))
+        for node in nodes:
+            self._siblings_changed(node.children)
+
+    def counts(self, node: Node) -> Counter[str | None]:
+        counts: Counter[str | None] = Counter()
+        for no in node.item_nos:
+            state = self.states.get(no)
+            counts[state.rating if state else None] += 1
+            if self.unit_mode and state is not None and state.rating != NOT_APPLICABLE \
+                    and state.evidence_count:
+                counts["有材料"] += 1
+        return counts
+
+    # ---- QAbstractItemModel ----------------------------------------------------------
+
+    def node(self, index: AnyIndex) -> Node | None:
+        if not index.isValid():
+            return None
+        node = index.internalPointer()
+        return node if isinstance(node, Node) else None
+
+    def index(self, row: int, column: int, parent: AnyIndex = ROOT) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        parent_node = self.node(parent)
+        siblings = self.top if parent_node is None else parent_node.children
+        return self.createIndex(row, column, siblings[row])
+
+    def parent(self, index: AnyIndex = ROOT) -> QModelIndex:  # type: ignore[override]
+        node = self.node(index)
+        if node is None or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.parent.row, 0, node.parent)
+
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:  # noqa: N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        node = self.node(parent)
+        return len(self.top) if node is None else len(node.children)
+
+    def columnCount(self, parent: AnyIndex = ROOT) -> int:  # noqa: N802
+        return self.COLUMNS
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ("指标", "进度")[section] if 0 <= section < self.COLUMNS else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node = self.node(index)
+        if node is None:
+            return None
+        column = index.column()
+        if role == NodeRole:
+            return node
+        if role == ItemNosRole:
+            return list(node.item_nos)
+        if role == KindRole:
+            return node.kind.value
+        if node.kind is NodeKind.ITEM:
+            return self._item_data(node, column, role)
+        return self._group_data(node, column, role)
+
+    def _item_data(self, node: Node, column: int, role: int) -> Any:
+        state = self.states.get(node.no)
+        rating = state.rating if state else None
+        if role == CountsRole:
+            return self.counts(node)
+        if column == 0:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return node.label
+            if role == Qt.ItemDataRole.DecorationRole:
+                return rating_dot(rating)
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return f"{node.tooltip}\n{self._state_text(state)}"
+        else:
+            if role == Qt.ItemDataRole.DisplayRole:
+                if self.unit_mode:
+                    return "不适用" if rating == NOT_APPLICABLE else (
+                        f"{state.evidence_count} 件" if state and state.evidence_count else "—")
+                return rating or "未评"
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return rating_colour(rating)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _group_data(self, node: Node, column: int, role: int) -> Any:
+        if role == CountsRole:
+            return self.counts(node)
+        if column == 0:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return node.label
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{node.tooltip or node.label}\n{self._counts_text(self.counts(node))}"
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{node.label}，{self._counts_text(self.counts(node))}"
+        else:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return progress_text(self.counts(node), unit_mode=self.unit_mode)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._counts_text(self.counts(node))
+        return None
+
+    def _state_text(self, state: ItemState | None) -> str:
+        if state is None or state.rating is None:
+            text = "未评"
+        else:
+            text = state.rating
+        if state is not None and state.evidence_count:
+            text += f"，佐证材料 {state.evidence_count} 件"
+        return text
+
+    def _counts_text(self, counts: Counter[str | None]) -> str:
+        if self.unit_mode:
+            return (f"有材料 {counts.get('有材料', 0)} 项，不适用 {counts.get(NOT_APPLICABLE, 0)} 项")
+        parts = [f"{r} {counts[r]}" for r in self.catalogue.ratings if counts.get(r)]
+        if counts.get(None):
+            parts.append(f"未评 {counts[None]}")
+        return "，".join(parts)
+
+    def index_for(self, kind: NodeKind, no: int) -> QModelIndex:
+        def walk(nodes: list[Node]) -> Node | None:
+            for node in nodes:
+                if node.kind is kind and node.no == no:
+                    return node
+                found = walk(node.children)
+                if found is not None:
+                    return found
+            return None
+
+        node = walk(self.top)
+        return QModelIndex() if node is None else self.createIndex(node.row, 0, node)
+
+
+class QuickFilter(enum.Enum):
+    UNRATED = "未评"
+    BELOW = "未达标/基本达标"
+    NOT_APPLICABLE = "不适用"
+    WITH_EVIDENCE = "有证据"
+    WITHOUT_EVIDENCE = "无证据"
+
+    def accepts(self, state: ItemState | None) -> bool:
+        rating = state.rating if state else None
+        evidence = state.evidence_count if state else 0
+        if self is QuickFilter.UNRATED:
+            return rating is None
+        if self is QuickFilter.BELOW:
+            return rating in ("未达标", "基本达标")
+        if self is QuickFilter.NOT_APPLICABLE:
+            return rating == NOT_APPLICABLE
+        if self is QuickFilter.WITH_EVIDENCE:
+            return evidence > 0
+        return evidence == 0
+
+
+class StandardsFilterProxy(QSortFilterProxyModel):
+    """Keeps items matching the text (numbers like 7 or 1,3,5-9, or words) and the quick
+    filter; areas and sub-areas stay when any item under them does."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        # Filter when the filter changes, not on every rating: a node must not vanish
+        # from under the inspector while they score it.
+        self.setDynamicSortFilter(False)
+        self.text = ""
+        self.numbers: set[int] | None = None
+        self.quick: QuickFilter | None = None
+
+    def is_active(self) -> bool:
+        return bool(self.text) or self.quick is not None
+
+    def refilter(self) -> None:
+        """Apply the filter again (after switching units: ratings differ)."""
+        self.beginFilterChange()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        text = text.strip()
+        self.text = text.casefold()
+        self.numbers = None
+        if text and any(ch.isdigit() for ch in text) and not any(
+                ch.isalpha() for ch in text):
+            try:
+                self.numbers = set(parse_item_spec(text, range(1, 10_000)))
+            except ValidationError:
+                self.numbers = set()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_quick(self, quick: QuickFilter | None) -> None:
+        self.beginFilterChange()
+        self.quick = quick
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def accepts_item(self, node: Node, state: ItemState | None) -> bool:
+        if self.quick is not None and not self.quick.accepts(state):
+            return False
+        if not self.text:
+            return True
+        if self.numbers is not None:
+            return node.no in self.numbers
+        chain = [node, node.parent, node.parent.parent if node.parent else None]
+        return any(n is not None and self.text in n.search_text.casefold() for n in chain)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        if not isinstance(model, StandardsTreeModel):
+            return True
+        node = model.node(model.index(source_row, 0, source_parent))
+        if node is None:
+            return False
+        if node.kind is NodeKind.ALL:
+            return True
+        if node.kind is not NodeKind.ITEM:
+            return not self.is_active()
+        return self.accepts_item(node, model.states.get(node.no))
+
+    def accepted_items(self, node: Node) -> list[int]:
+        """The item numbers under `node` that pass the filter (all of them when inactive)."""
+        model = self.sourceModel()
+        if not isinstance(model, StandardsTreeModel) or not self.is_active():
+            return list(node.item_nos)
+        return [no for no in node.item_nos
+                if self.accepts_item(model.item_nodes[no], model.states.get(no))]

@@ -1,0 +1,236 @@
+"""The standards tree pane: filter box, quick filters and the tree of areas → sub-areas → items.
+
+Selecting a node tells the window which items the checklist should show.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from zhashui_inspector.ui.icons import UNRATED_COLOUR, rating_colour
+from zhashui_inspector.ui.qt import (
+    QAbstractItemView,
+    QButtonGroup,
+    QColor,
+    QGridLayout,
+    QHeaderView,
+    QLineEdit,
+    QModelIndex,
+    QPainter,
+    QPersistentModelIndex,
+    QRect,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from zhashui_inspector.ui.standards_model import (
+    NOT_APPLICABLE,
+    CountsRole,
+    Node,
+    NodeKind,
+    NodeRole,
+    QuickFilter,
+    StandardsFilterProxy,
+    StandardsTreeModel,
+)
+
+BAR_WIDTH = 34
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Column 1 of group rows: a small bar split by rating colours, then 'rated/applicable'."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        node = index.data(NodeRole)
+        counts = index.data(CountsRole)
+        if not isinstance(node, Node) or node.kind is NodeKind.ITEM or not counts:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else None
+        text = opt.text
+        opt.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = opt.rect.adjusted(4, 0, -4, 0)
+        bar = QRect(rect.left(), rect.center().y() - 3, BAR_WIDTH, 6)
+        self._draw_bar(painter, bar, counts)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(opt.palette.highlightedText().color() if selected
+                       else opt.palette.text().color())
+        painter.drawText(rect.adjusted(BAR_WIDTH + 6, 0, 0, 0),
+                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802
+                 index: QModelIndex | QPersistentModelIndex):  # type: ignore[no-untyped-def]
+        size = super().sizeHint(option, index)
+        node = index.data(NodeRole)
+        if isinstance(node, Node) and node.kind is not NodeKind.ITEM:
+            size.setWidth(size.width() + BAR_WIDTH + 10)
+        return size
+
+    @staticmethod
+    def _draw_bar(painter: QPainter, rect: QRect, counts: Counter[str | None]) -> None:
+        total = sum(v for k, v in counts.items() if k != "有材料")
+        if total <= 0:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.fillRect(rect, QColor(UNRATED_COLOUR).lighter(150))
+        x = float(rect.left())
+        for rating in ("达标", "基本达标", "未达标", NOT_APPLICABLE):
+            share = counts.get(rating, 0) / total
+            width = share * rect.width()
+            if width > 0:
+                painter.fillRect(int(round(x)), rect.top(), max(1, int(round(width))),
+                                 rect.height(), rating_colour(rating))
+            x += width
+        painter.restore()
+
+
+class StandardsTreePane(QWidget):
+    """Filter box, quick-filter buttons and the tree; emits the items to show."""
+
+    scope_selected = Signal(list, object, str)   # item numbers, current item or None, title
+
+    def __init__(self, model: StandardsTreeModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = StandardsFilterProxy(self)
+        self.proxy.setSourceModel(model)
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("standardsFilter")
+        self.filter_edit.setPlaceholderText(self.tr("筛选：编号（如 7 或 1-5）或文字　Ctrl+F"))
+        self.filter_edit.setAccessibleName(self.tr("筛选指标"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._text_changed)
+
+        self.view = QTreeView(self)
+        self.view.setObjectName("standardsTree")
+        self.view.setAccessibleName(self.tr("创建标准目录"))
+        self.view.setModel(self.proxy)
+        self.view.setHeaderHidden(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setItemDelegateForColumn(1, ProgressDelegate(self.view))
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, BAR_WIDTH + 22 + self.fontMetrics().horizontalAdvance("76/76 "))
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self._expand_areas()
+
+        self.quick_group = QButtonGroup(self)
+        self.quick_group.setExclusive(True)
+        self.quick_buttons: dict[QuickFilter | None, QToolButton] = {}
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(4)
+        choices: list[tuple[QuickFilter | None, str]] = [
+            (None, self.tr("全部")), *[(q, self.tr(q.value)) for q in QuickFilter]]
+        for pos, (quick, label) in enumerate(choices):
+            button = QToolButton(self)
+            button.setText(label)
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.setAccessibleName(self.tr("只显示：{0}").format(label))
+            button.setToolTip(self.tr("只显示：{0}").format(label))
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.toggled.connect(lambda on, q=quick: self._quick_toggled(q, on))
+            self.quick_group.addButton(button)
+            self.quick_buttons[quick] = button
+            grid.addWidget(button, pos // 3, pos % 3)
+        self.quick_buttons[None].setChecked(True)
+
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.filter_edit)
+        layout.addLayout(grid)
+        layout.addWidget(self.view, 1)
+
+    # ---- filters --------------------------------------------------------------------
+
+    def set_unit_mode(self, unit_mode: bool) -> None:
+        for quick in (QuickFilter.UNRATED, QuickFilter.BELOW):
+            self.quick_buttons[quick].setVisible(not unit_mode)
+
+    def _quick_toggled(self, quick: QuickFilter | None, on: bool) -> None:
+        if on:
+            self.set_quick_filter(quick)
+
+    def set_quick_filter(self, quick: QuickFilter | None) -> None:
+        if self.quick_buttons[quick].isChecked() is False:
+            self.quick_buttons[quick].setChecked(True)
+            return
+        self.proxy.set_quick(quick)
+        self._filter_changed()
+
+    def _text_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._filter_changed()
+
+    def _filter_changed(self) -> None:
+        if self.proxy.is_active():
+            self.view.expandAll()
+        else:
+            self.view.collapseAll()
+            self._expand_areas()
+        self.emit_scope()
+
+    def refilter(self) -> None:
+        """Apply the filter to the current ratings (after switching units)."""
+        self.proxy.refilter()
+        if self.proxy.is_active():
+            self.view.expandAll()
+
+    def _expand_areas(self) -> None:
+        for row in range(self.proxy.rowCount()):
+            self.view.expand(self.proxy.index(row, 0))
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    # ---- selection ------------------------------------------------------------------
+
+    def current_node(self) -> Node | None:
+        node = self.view.currentIndex().data(NodeRole)
+        return node if isinstance(node, Node) else None
+
+    def select_all_items(self) -> None:
+        self.view.setCurrentIndex(self.proxy.index(0, 0))
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.emit_scope()
+
+    def emit_scope(self) -> None:
+        node = self.current_node() or self.model.top[0]
+        current: int | None = None
+        if node.kind is NodeKind.ITEM and node.parent is not None:
+            current = node.no
+            items = self.proxy.accepted_items(node.parent)
+            if current not in items:
+                items = sorted([*items, current])
+            title = node.parent.label
+        else:
+            items = self.proxy.accepted_items(node)
+            title = node.label.split("（")[0] if node.kind is NodeKind.ALL else node.label
+        if self.proxy.is_active():
+            title += self.tr("（已筛选）")
+        self.scope_selected.emit(items, current, title)
