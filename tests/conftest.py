@@ -57,3 +57,45 @@ def office_dir(_office_template: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "office"
     shutil.copytree(_office_template, dest)
     return dest
+
+
+@pytest.fixture
+def ui_settings(tmp_path: Path) -> Path:
+    """QSettings of the GUI in a fresh folder, so tests never see each other's or a user's."""
+    from zhashui_inspector.ui.qt import QSettings
+
+    folder = tmp_path / "qsettings"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture
+def open_window(qtbot, ui_settings):  # type: ignore[no-untyped-def]
+    """Open a work file in a real main window and wait until it shows the file."""
+    from datetime import date
+
+    from zhashui_inspector.ui.main_window import MainWindow
+    from zhashui_inspector.ui.windows import WindowManager
+
+    opened = []
+
+    def opener(path: Path, today: date | None = None):  # type: ignore[no-untyped-def]
+        manager = WindowManager()
+        manager.failures = []  # type: ignore[attr-defined]
+        manager.report_failure = lambda parent, message: manager.failures.append(message)  # type: ignore[method-assign,attr-defined]
+        manager.show_start = lambda: None  # type: ignore[method-assign,assignment]
+        window = MainWindow(manager, today=today or date(2023, 11, 28))
+        manager.first = window
+        window.show()
+        window.open_file(Path(path))
+        opened.append(window)
+        qtbot.waitUntil(lambda: window.is_ready() or bool(manager.failures), timeout=15_000)
+        return window
+
+    yield opener
+    for window in opened:
+        try:
+            if window.isVisible():
+                window.close()
+        except RuntimeError:  # already deleted by the test
+            pass
