@@ -106,3 +106,46 @@ def make_p12(folder: Path, name: str, passphrase: str = "test-passphrase") -> tu
         serialization.BestAvailableEncryption(passphrase.encode("utf-8"))))
     pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return p12, pem
+
+
+def make_ca_chain(folder: Path, name: str, passphrase: str) -> tuple[Path, Path]:
+    """A root CA and an office certificate it issued: (office PKCS#12 with the chain,
+    root certificate PEM) — the shape of a certificate bought from a real CA."""
+    now = datetime.datetime.now(datetime.UTC)
+    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试根证书颁发机构")])
+    root = (x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name)
+            .public_key(root_key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(
+                digital_signature=False, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()),
+                           critical=False)
+            .sign(root_key, hashes.SHA256()))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+                         x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(root_name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(
+                digital_signature=True, content_commitment=True, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                root_key.public_key()), critical=False)
+            .sign(root_key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    p12 = folder / "office.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"office", key, cert, [root],
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8"))))
+    root_pem = folder / "root-ca.pem"
+    root_pem.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    return p12, root_pem

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reports_support import make_p12, outline, page_count
+from reports_support import make_ca_chain, make_p12, outline, page_count
 
 from zhashui_inspector.cli.main import main
 from zhashui_inspector.core.catalogue import Catalogue
@@ -224,3 +224,14 @@ def test_verify_cli_exit_codes(signed: Path, keys: tuple[Path, Path], tmp_path: 
     modified.write_bytes(bytes(data))
     assert main(["verify", str(modified), "--trust", str(keys[1])]) == 1
     assert "结论：无效" in capsys.readouterr().out
+
+
+def test_certificate_from_a_ca_verifies_against_the_ca_root(unsigned: Path, keys: tuple[Path, Path],
+                                                            tmp_path: Path) -> None:
+    p12, root = make_ca_chain(tmp_path / "ca", OFFICE, "ca-pass")
+    out = tmp_path / "ca-signed.pdf"
+    sign_pdf(unsigned, out, p12, "ca-pass", signer_name=OFFICE)
+    result = verify_pdf(out, [root])
+    assert result.ok, result.problem
+    assert result.signer == OFFICE
+    assert not verify_pdf(out, [keys[1]]).trusted  # the self-made certificate is not its root

@@ -84,8 +84,8 @@ def title_block(data: CountyData, title: str) -> list[Flowable]:
     story: list[Flowable] = [
         para(esc(data.office_name), "kicker"),
         para(esc(title), "title"),
-        para(esc(f"{data.round_name}　依据《{data.catalogue.title}》（{data.catalogue.source}）"),
-             "doc_no"),
+        para(esc(data.round_name), "doc_no"),
+        para(esc(f"依据《{data.catalogue.title}》（{data.catalogue.source}）"), "doc_no"),
         Rule(),
         para(esc(f"工作安排：{stages}") if stages else "", "small"),
         para(esc(f"报告生成时间：{human_time(data.generated_at)}　目录校验值："

@@ -17,7 +17,7 @@ from zhashui_inspector.reports.styles import RATING_COLOURS, esc, short_text
 
 TO_FIX = ("未达标", "基本达标")
 TITLE = "法治政府建设示范单位复查验收评估整改清单"
-WIDTHS = (9 * mm, 50 * mm, 15 * mm, 41 * mm, 30 * mm, 20 * mm)
+WIDTHS = (9 * mm, 50 * mm, 15 * mm, 39 * mm, 30 * mm, 22 * mm)
 
 
 def items_to_fix(data: UnitData) -> list[ItemRow]:

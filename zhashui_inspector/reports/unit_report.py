@@ -68,7 +68,7 @@ def outcome_table(data: UnitData, policy: Policy) -> Table:
     cells = [[para(esc(r[0]), "head"), para(r[1], "cell"),
               para(esc(r[2]), "head") if r[2] else "", para(r[3], "cell") if r[3] else ""]
              for r in rows]
-    table = Table(cells, colWidths=(22 * mm, 66 * mm, 30 * mm, 47 * mm))
+    table = Table(cells, colWidths=(22 * mm, 62 * mm, 34 * mm, 47 * mm))
     table.setStyle(grid_style(0) + [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("SPAN", (1, 3), (3, 3)),
         ("BACKGROUND", (0, 0), (0, -1), SUB_FILL), ("BACKGROUND", (2, 0), (2, 2), SUB_FILL)])
@@ -199,7 +199,8 @@ def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level:
     story += section("一、评估结果")
     story += [outcome_table(data, policy), Spacer(1, 3 * mm)]
     story += area_scores(data, catalogue, policy)
-    story += [Spacer(1, 2 * mm), para(esc("评分规则"), "h2")] + policy_section(policy)
+    story += [Spacer(1, 2 * mm),
+              KeepTogether([para(esc("评分规则"), "h2"), *policy_section(policy)])]
     story += section("二、整改清单")
     story += rectification_table(data, catalogue)
     story += section("三、评定明细")
