@@ -149,9 +149,10 @@ def county_summary(data: CountyData) -> list[Flowable]:
     story.append(area_chart([a.numeral for a in cat.areas], means, data.policy, FRAME_WIDTH,
                             title="全县各领域平均得分率（%）"))
     story += [Spacer(1, 2 * mm), area_grid(data)]
-    story += [Spacer(1, 4 * mm), para("三、评分规则", "h1")] + policy_section(data.policy)
     legend = "、".join(f"{a.numeral}{a.title}" for a in cat.areas)
-    story.append(para(esc(f"领域：{legend}"), "small"))
+    story += [Spacer(1, 4 * mm), Outline("评分规则", 1),
+              KeepTogether([para("三、评分规则", "h1"), *policy_section(data.policy),
+                            para(esc(f"领域：{legend}"), "small")])]
     return story
 
 

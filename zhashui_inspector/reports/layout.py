@@ -72,6 +72,7 @@ class Outline(Flowable):
         self.level = level
         self.key = f"o{next(_keys)}"
         self.width = self.height = 0
+        self.keepWithNext = True  # lands on the page of the heading that follows it
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
