@@ -1,0 +1,168 @@
+"""The frozen program: build the bundle once per test run, then run it as users would.
+
+The bundle is built with build_installer.spec into a temporary folder and started from
+another folder, with no PYTHONPATH and a fresh home, so everything it needs has to come
+from inside the bundle: the catalogue, the fonts, Qt's plugins, pyHanko's data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+APP = "ZhashuiInspector"
+EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
+PASSPHRASE = "柞水县 frozen test passphrase"
+# Lean means well under the ~200 MB an unfiltered build of the same stack takes; the bound
+# catches a regression such as QML or WebEngine creeping back in.
+MAX_BUNDLE_MB = 200
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one-folder program, built once per test run."""
+    root = tmp_path_factory.mktemp("frozen")
+    env = dict(os.environ, PYTHON=sys.executable)
+    result = subprocess.run(
+        ["bash", str(REPO / "scripts" / "build_dist.sh"), "--distpath", str(root / "dist"),
+         "--workpath", str(root / "build")],
+        cwd=REPO, env=env, capture_output=True, text=True, encoding="utf-8", timeout=1800)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    app_dir = root / "dist" / APP
+    assert (app_dir / f"{APP}{EXE_SUFFIX}").is_file()
+    return app_dir
+
+
+@pytest.fixture
+def run(bundle: Path, tmp_path: Path):
+    """Run the frozen program in a clean environment, from a folder outside the repo."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "QT_PLUGIN_PATH")}
+    env.update(HOME=str(home), USERPROFILE=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+               XDG_DATA_HOME=str(home / ".local/share"), XDG_CACHE_HOME=str(home / ".cache"),
+               QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8", ZHASHUI_PASSPHRASE=PASSPHRASE)
+
+    def run(*args: str, check: bool = True, timeout: float = 180) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(bundle / f"{APP}{EXE_SUFFIX}"), *args], cwd=tmp_path,
+                                env=env, capture_output=True, text=True, encoding="utf-8",
+                                timeout=timeout)
+        if check:
+            assert result.returncode == 0, (args, result.stdout, result.stderr)
+        return result
+
+    return run
+
+
+def test_data_and_resources_are_inside_the_bundle(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    shipped = internal / "data" / "standards.sqlite"
+    assert shipped.read_bytes() == (REPO / "data" / "standards.sqlite").read_bytes()
+    for source in (REPO / "resources").rglob("*"):
+        if source.is_file():
+            copy = internal / source.relative_to(REPO)
+            assert copy.is_file(), f"{source.relative_to(REPO)} missing from the bundle"
+            assert copy.stat().st_size == source.stat().st_size
+    licences = list((internal / "resources" / "fonts").glob("*LICENSE*"))
+    fonts = [p for p in (internal / "resources" / "fonts").iterdir()
+             if p.suffix in (".ttf", ".ttc", ".otf")]
+    assert fonts and len(licences) >= len(fonts)
+
+
+def test_catalogue_from_the_bundle_is_the_one_from_source(run) -> None:
+    frozen = run("catalogue", "--json").stdout
+    source = subprocess.run([sys.executable, "-m", "zhashui_inspector", "catalogue", "--json"],
+                            cwd=REPO, capture_output=True, text=True, encoding="utf-8",
+                            check=True).stdout
+    assert frozen == source
+    data = json.loads(frozen)
+    items = [i for area in data["areas"] for sub in area["subareas"] for i in sub["items"]]
+    assert len(data["areas"]) == 9 and len(items) == 76
+
+
+def test_version_and_errors_work_frozen(run) -> None:
+    from zhashui_inspector import __version__
+
+    assert run("--version").stdout.split() == ["zhashui-inspector", __version__]
+    missing = run("show", "没有这个文件.sqlite", check=False)
+    assert missing.returncode == 1
+    lines = missing.stderr.strip().splitlines()
+    assert len(lines) == 1 and "没有这个文件.sqlite" in lines[0]
+
+
+def test_window_opens_on_the_offscreen_platform(run) -> None:
+    result = run("gui", "--smoke")
+    assert "窗口首次绘制" in result.stdout
+
+
+def test_window_opens_a_work_file_made_by_the_frozen_program(run, tmp_path: Path) -> None:
+    demo = tmp_path / "演示.sqlite"
+    run("demo", "-o", str(demo))
+    assert "县财政局" in run("show", str(demo)).stdout
+    result = run("gui", "--smoke", str(demo))
+    assert "窗口首次绘制" in result.stdout
+
+
+def test_signed_report_from_the_bundle_verifies(run, tmp_path: Path) -> None:
+    office = tmp_path / "县委依法治县办"
+    run("office", "init", str(office))
+    issued = tmp_path / "张三.sqlite"
+    run("office", "issue", str(office), "--role", "inspector", "--holder", "张三",
+        "--unit", "县财政局", "-o", str(issued))
+    run("rate", str(issued), "--unit", "县财政局", "--item", "1-20", "--rating", "达标",
+        "--method", "查阅资料")
+    back = tmp_path / "交回.sqlite"
+    run("hand-back", str(issued), "-o", str(back))
+    assert "已导入" in run("office", "import", str(office), str(back)).stdout
+
+    report = tmp_path / "全县报告.pdf"
+    run("office", "report", str(office), "-o", str(report))
+    verdict = run("verify", str(report), "--office", str(office)).stdout
+    assert "结论：有效" in verdict
+
+    # Independent tools: the CJK fonts are embedded and the signature holds.
+    fonts = subprocess.run(["pdffonts", str(report)], capture_output=True, text=True,
+                           check=True).stdout
+    embedded = [line for line in fonts.splitlines() if "WenQuanYi" in line]
+    assert embedded and all(" yes yes " in line for line in embedded)
+    sig = subprocess.run(["pdfsig", str(report)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in sig and "Total document signed" in sig
+    text = subprocess.run(["pdftotext", "-l", "2", str(report), "-"], capture_output=True,
+                          text=True, encoding="utf-8", check=True).stdout
+    assert "复查验收评估报告" in text and "县财政局" in text
+
+
+def test_blank_checklist_prints_from_the_bundle(run, tmp_path: Path) -> None:
+    out = tmp_path / "核查表.pdf"
+    run("checklist", "-o", str(out))
+    text = subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True,
+                          text=True, encoding="utf-8", check=True).stdout
+    assert "指标核查表" in text
+
+
+def test_bundle_is_lean(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    qt = internal / "PySide6" / "Qt"
+    translations = sorted(p.name for p in (qt / "translations").glob("*.qm"))
+    assert "qtbase_zh_CN.qm" in translations
+    assert all(name.endswith("_zh_CN.qm") for name in translations), translations
+    libraries = [p.name for p in internal.rglob("*") if p.is_file()]
+    for unused in ("Qt6Quick", "Qt6Qml", "Qt6WebEngine", "Qt63D", "Qt6Multimedia",
+                   "Qt6Designer", "Qt6Sql", "Qt6Test", "libgtk", "libcairo", "libcups.so"):
+        assert not [name for name in libraries if unused in name], unused
+    assert not (qt / "qml").exists()
+    plugin_kinds = {p.name for p in (qt / "plugins").iterdir()}
+    assert not plugin_kinds & {"sqldrivers", "qmltooling", "tls", "designer", "generic"}
+    assert {"platforms", "imageformats"} <= plugin_kinds
+    for unused_module in ("tkinter", "pygments", "pytest"):
+        assert not (internal / unused_module).exists()
+    files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
+    size_mb = sum(p.stat().st_size for p in files) / 2**20
+    assert size_mb < MAX_BUNDLE_MB, f"bundle is {size_mb:.0f} MB"
