@@ -43,22 +43,33 @@ class Conflict:
 
 
 def refresh(conn: sqlite3.Connection, units: Iterable[str], at: str) -> None:
-    """Recompute the conflicts of `units` from the current sources (caller's transaction)."""
+    """Recompute the conflicts of `units` from the current sources (caller's transaction).
+
+    SQLite finds the disagreeing items; only those and the items with a conflict row are
+    looked at in Python, so the cost stays small however many files cover the unit.
+    """
+    current = ("FROM rating r JOIN source s ON s.id = r.source_id WHERE s.current = 1"
+               " AND s.role = 'inspector' AND r.unit = ? AND r.rating IS NOT NULL")
     for unit in units:
-        sides: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-        for no, holder, file_id, rating in conn.execute(
-                "SELECT r.item_no, s.holder, s.file_id, r.rating FROM rating r"
-                " JOIN source s ON s.id = r.source_id WHERE s.current = 1"
-                " AND s.role = 'inspector' AND r.unit = ? AND r.rating IS NOT NULL"
-                " ORDER BY r.item_no, s.holder, s.file_id", (unit,)):
-            sides[no].append((holder, file_id, rating))
-        disagreements = {no: canonical(s) for no, s in sides.items()
-                         if len({r for _h, _f, r in s}) > 1}
+        disagreeing = {no for (no,) in conn.execute(
+            f"SELECT r.item_no {current} GROUP BY r.item_no"
+            " HAVING count(DISTINCT r.rating) > 1", (unit,))}
         existing = {no: (status, old_sides, resolved_sides) for no, status, old_sides,
                     resolved_sides in conn.execute(
                         "SELECT item_no, status, sides, resolved_sides FROM conflict"
                         " WHERE unit = ?", (unit,))}
-        for no, key in disagreements.items():
+        wanted = disagreeing | {no for no, row in existing.items() if row[0] != "cleared"}
+        if not wanted:
+            continue
+        sides: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        marks = ",".join("?" * len(wanted))
+        for no, holder, file_id, rating in conn.execute(
+                f"SELECT r.item_no, s.holder, s.file_id, r.rating {current}"
+                f" AND r.item_no IN ({marks}) ORDER BY r.item_no, s.holder, s.file_id",
+                (unit, *sorted(wanted))):
+            sides[no].append((holder, file_id, rating))
+        for no in sorted(disagreeing):
+            key = canonical(sides[no])
             if no not in existing:
                 conn.execute("INSERT INTO conflict (unit, item_no, status, sides, opened_at,"
                              " updated_at) VALUES (?,?,?,?,?,?)", (unit, no, "open", key, at, at))
@@ -70,10 +81,10 @@ def refresh(conn: sqlite3.Connection, units: Iterable[str], at: str) -> None:
                 conn.execute("UPDATE conflict SET status = 'open', sides = ?, updated_at = ?"
                              " WHERE unit = ? AND item_no = ?", (key, at, unit, no))
         for no, (status, _old, _resolved) in existing.items():
-            if no not in disagreements and status != "cleared":
-                now_sides = canonical(sides.get(no, []))
+            if no not in disagreeing and status != "cleared":
                 conn.execute("UPDATE conflict SET status = 'cleared', sides = ?, updated_at = ?"
-                             " WHERE unit = ? AND item_no = ?", (now_sides, at, unit, no))
+                             " WHERE unit = ? AND item_no = ?",
+                             (canonical(sides.get(no, [])), at, unit, no))
 
 
 def list_conflicts(office: Office, *, unit: str | None = None,

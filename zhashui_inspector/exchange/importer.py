@@ -15,11 +15,14 @@ import os
 import re
 import sqlite3
 import sys
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhashui_inspector.core.blobstore import Aborted
+from zhashui_inspector.core.catalogue import canonical_content
 from zhashui_inspector.core.records import ROLE_LABELS, now_iso
 from zhashui_inspector.exchange import conflicts
 from zhashui_inspector.exchange.keys import OfficeKeys
@@ -42,6 +45,8 @@ RESULT_LABELS = {
     "rejected": "拒收",
 }
 BatchProgress = Callable[[int, int, str], None]
+WORKERS = 2        # copy-and-check threads; they mostly wait on the disk
+LOOKAHEAD = 3      # files copied ahead of the one being written (bounds temp space)
 _ARCHIVE_NAME = re.compile(r"^[0-9a-f]{64}\.sqlite$")
 
 
@@ -79,15 +84,24 @@ class ImportBatch:
 
 
 def expectations(office: Office, keys: OfficeKeys) -> OfficeExpectations:
-    def issued(file_id: str) -> IssuedRecord | None:
-        row = office.ledger.conn.execute(
-            "SELECT file_id, role, holder, units, round_name, issued_at FROM issued"
-            " WHERE file_id = ?", (file_id,)).fetchone()
-        if row is None:
-            return None
-        return IssuedRecord(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5])
+    """What every file of a batch is checked against (read once, safe to share)."""
+    issued = {row[0]: IssuedRecord(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4],
+                                   row[5])
+              for row in office.ledger.conn.execute(
+                  "SELECT file_id, role, holder, units, round_name, issued_at FROM issued")}
+    return OfficeExpectations(office.catalogue, office.ledger.office_id, keys.mac_matches,
+                              issued.get, canonical_content(office.ledger.conn))
 
-    return OfficeExpectations(office.catalogue, office.ledger.office_id, keys.mac_matches, issued)
+
+@dataclass
+class _Prepared:
+    """A file after the work that needs no ledger: copied, hashed, checked."""
+
+    path: Path
+    received: Received | None = None
+    checked: CheckedFile | None = None
+    rejected: str = ""
+    known: bool = False
 
 
 def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
@@ -95,52 +109,106 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
                  abort: Callable[[], bool] | None = None) -> ImportBatch:
     """Import several returned files, then rewrite the workbook once.
 
-    `progress(done, total, file_name)` after each file; `abort()` is asked between files
-    and while copying: a file being copied when it turns true is left out entirely.
+    Copying and checking run on worker threads a few files ahead (they overlap disk
+    waits with checks); the archive and the ledger are written here, one file and one
+    transaction at a time, in the order given. `progress(done, total, file_name)` before
+    each file; `abort()` is asked between files and while copying, and a file not yet
+    written when it turns true is left out entirely.
     """
     batch = ImportBatch()
     expect = expectations(office, keys)
-    with office.writing():
+    paths = [Path(p) for p in paths]
+    with office.writing(), ThreadPoolExecutor(WORKERS, "zhashui-import") as pool:
         _sweep(office)
-        for index, raw in enumerate(paths):
-            path = Path(raw)
-            if abort is not None and abort():
-                batch.cancelled = True
-                break
-            if progress is not None:
-                progress(index, len(paths), path.name)
-            try:
-                batch.results.append(_import_one(office, expect, path, abort))
-            except Aborted:
-                batch.cancelled = True
-                break
+        known = {sha for (sha,) in office.ledger.conn.execute("SELECT sha256 FROM source")}
+        ahead: deque[Future[_Prepared]] = deque()
+        queue = iter(paths)
+
+        def submit() -> None:
+            for path in queue:
+                ahead.append(pool.submit(_prepare, path, office.tmp_dir, expect, known, abort))
+                return
+
+        for _ in range(LOOKAHEAD):
+            submit()
+        try:
+            for index, path in enumerate(paths):
+                if progress is not None:
+                    progress(index, len(paths), path.name)
+                if abort is not None and abort():
+                    batch.cancelled = True
+                    break
+                try:
+                    prepared = ahead.popleft().result()
+                except Aborted:
+                    batch.cancelled = True
+                    break
+                submit()
+                try:
+                    batch.results.append(_finish(office, prepared))
+                finally:
+                    if prepared.received is not None:
+                        prepared.received.copy.unlink(missing_ok=True)
+        finally:
+            _drain(ahead)
         if progress is not None:
             progress(len(batch.results), len(paths), "")
     batch.workbook_message = office.refresh_workbook()
     return batch
 
 
-def _import_one(office: Office, expect: OfficeExpectations, path: Path,
-                abort: Callable[[], bool] | None) -> ImportResult:
+def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: set[str],
+             abort: Callable[[], bool] | None) -> _Prepared:
+    """Worker side: copy, hash and check; flush a copy that passed (it may be archived)."""
     try:
-        received = receive(path, office.tmp_dir, abort=abort)
+        received = receive(path, tmp_dir, abort=abort)
     except Rejected as exc:
-        return _log_only(office, ImportResult(path, "rejected", exc.message))
+        return _Prepared(path, rejected=exc.message)
     try:
-        known = office.ledger.rows("SELECT * FROM source WHERE sha256 = ?", (received.sha256,))
-        if known:
-            src = known[0]
-            result, message = (("unchanged", "与已导入的文件完全相同，未作改动") if src["current"]
-                               else ("superseded", "此文件是较早的交回，已有更新的交回，已忽略"))
-            return _log_only(office, ImportResult(path, result, message, received.sha256,
-                                                  src["holder"], src["role"]), src["file_id"])
+        if received.sha256 in known:
+            return _Prepared(path, received, known=True)
         try:
             checked = check_file(received, expect)
-            return _place(office, checked)
         except Rejected as exc:
-            return _log_only(office, ImportResult(path, "rejected", exc.message, received.sha256))
-    finally:
+            return _Prepared(path, received, rejected=exc.message)
+        with open(received.copy, "rb+") as fh:
+            os.fsync(fh.fileno())
+        return _Prepared(path, received, checked)
+    except BaseException:
         received.copy.unlink(missing_ok=True)
+        raise
+
+
+def _drain(ahead: deque[Future[_Prepared]]) -> None:
+    """Stop the files still being prepared and remove their copies."""
+    for future in ahead:
+        future.cancel()
+    for future in ahead:
+        if future.cancelled():
+            continue
+        try:
+            prepared = future.result()
+        except BaseException:  # noqa: BLE001 (already abandoned; its copy is gone)
+            continue
+        if prepared.received is not None:
+            prepared.received.copy.unlink(missing_ok=True)
+
+
+def _finish(office: Office, prepared: _Prepared) -> ImportResult:
+    """Ledger side: recognise a known file, log a refusal, or place a checked file."""
+    path, received = prepared.path, prepared.received
+    sha = received.sha256 if received is not None else ""
+    if prepared.rejected:
+        return _log_only(office, ImportResult(path, "rejected", prepared.rejected, sha))
+    known = office.ledger.rows("SELECT * FROM source WHERE sha256 = ?", (sha,))
+    if known:
+        src = known[0]
+        result, message = (("unchanged", "与已导入的文件完全相同，未作改动") if src["current"]
+                           else ("superseded", "此文件是较早的交回，已有更新的交回，已忽略"))
+        return _log_only(office, ImportResult(path, result, message, sha, src["holder"],
+                                              src["role"]), src["file_id"])
+    assert prepared.checked is not None
+    return _place(office, prepared.checked)
 
 
 def _place(office: Office, checked: CheckedFile) -> ImportResult:
@@ -255,9 +323,12 @@ def _log_only(office: Office, result: ImportResult, file_id: str | None = None) 
 
 
 def _archive(office: Office, received: Received) -> None:
-    """Move the received copy into the archive under its hash (durably)."""
+    """Move the received copy into the archive under its hash (durably: the ledger will
+    refer to it as soon as it commits)."""
     target = office.archived(received.sha256)
     office.archive_dir.mkdir(exist_ok=True)
+    with open(received.copy, "rb+") as fh:
+        os.fsync(fh.fileno())
     os.replace(received.copy, target)
     _fsync_dir(office.archive_dir)
 

@@ -8,6 +8,7 @@ self-check file contributes notes, evidence and its self-report, never ratings.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections import defaultdict
@@ -157,7 +158,7 @@ def _merge_item(catalogue: Catalogue, no: int, rows: list[tuple[SourceRow, tuple
         rating = resolution
     else:
         rating = None
-    used = {m for _s, r in inspector_rows for m in json.loads(r[4])}
+    used = {m for _s, r in inspector_rows for m in _methods(r[4])}
     sides = tuple(Side(s.holder, s.file_id, r[3]) for s, r in rated) if len(distinct) > 1 \
         else ()
     return MergedItem(
@@ -170,6 +171,12 @@ def _merge_item(catalogue: Catalogue, no: int, rows: list[tuple[SourceRow, tuple
         resolution_reason=conflict["reason"] if conflict is not None else "",
         evidence_count=evidence_count,
         unit_note="；".join(t for r in unit_rows for t in (r[6], r[5]) if t.strip()))
+
+
+@functools.lru_cache(maxsize=256)
+def _methods(text: str) -> tuple[str, ...]:
+    """Decoded once per distinct list: thousands of rows share a handful of them."""
+    return tuple(json.loads(text))
 
 
 def _joined(texts: Iterable[tuple[str, str]]) -> str:

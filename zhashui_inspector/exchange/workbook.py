@@ -303,7 +303,7 @@ def _first_layout(ws: Worksheet, columns: list[Column]) -> None:
 def _cell_text(text: str) -> str:
     """Text a cell can hold: illegal characters made visible, long text cut with a mark."""
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-    if _excel_len(text) <= EXCEL_MAX_CHARS:
+    if 2 * len(text) <= EXCEL_MAX_CHARS or _excel_len(text) <= EXCEL_MAX_CHARS:
         return text
     room = EXCEL_MAX_CHARS - _excel_len(TRUNCATED_MARK)
     used = cut = 0

@@ -1,0 +1,149 @@
+"""Office import benchmark: 50 (and 100) returned files imported and merged into the workbook.
+
+    python benchmarks/bench_import.py [--files 50]
+
+Every returned file is issued by a real office folder and filled through the work-file
+API: a team file covering three units, all 76 items rated with methods and a comment on
+some, so every one of the 12 units (13 namings) is covered many times and a few items
+disagree. The timed import runs every check (copy and hash, integrity_check, catalogue
+hash, MAC, vocabularies, evidence hashes, audit replay, sign-off digests), writes the
+archive and the ledger, and rewrites the master workbook once at the end.
+
+The baseline, measured in the same run, is what openpyxl alone needs to load and save
+the resulting workbook. Also shown: the same import with twice the files, and a
+re-import of the same files (all unchanged). Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import median_time, table
+
+from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.exchange.importer import import_files
+from zhashui_inspector.exchange.issue import issue_work_file
+from zhashui_inspector.exchange.office import Office
+
+PASSPHRASE = "benchmark-passphrase"
+GOAL = 1.5
+
+
+def make_returns(office_dir: Path, out_dir: Path, count: int, seed: int) -> list[Path]:
+    """`count` handed-back files, each covering three units, all items rated."""
+    catalogue = Catalogue.load()
+    units = [u.name for u in catalogue.units]
+    items = [i.no for i in catalogue.items()]
+    rnd = random.Random(seed)
+    truth = {u: {no: rnd.choices(["达标", "基本达标", "未达标"], [80, 15, 5])[0] for no in items}
+             for u in units}
+    files = []
+    with Office.open(office_dir) as office:
+        keys = office.keys(PASSPHRASE)
+        for n in range(count):
+            team = [units[(n * 3 + k) % len(units)] for k in range(3)]
+            work = out_dir / f"work-{seed}-{n}.sqlite"
+            issue_work_file(office, keys, work, role="inspector", holder=f"评估组{n + 1}",
+                            units=team)
+            with WorkFile.open(work) as wf:
+                wf.conn.execute("PRAGMA synchronous = OFF")   # setup only, not measured
+                for unit in team:
+                    for no in items:
+                        rating = truth[unit][no] if rnd.random() > 0.02 else "基本达标"
+                        wf.update_item(unit, no, rating=rating,
+                                       methods=rnd.sample(["听取汇报", "查阅资料", "实地查看"], 2),
+                                       comment="资料齐全，台账规范" if no % 5 == 0 else "")
+                files.append(wf.hand_back(out_dir / f"back-{seed}-{n}.sqlite"))
+    return files
+
+
+def timed_import(office_dir: Path, files: list[Path]) -> tuple[float, float, int]:
+    """(seconds for import + workbook, seconds for the workbook part, rejected count)."""
+    from zhashui_inspector.exchange import workbook
+
+    spent = [0.0]
+    real_write = workbook.write
+
+    def write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return real_write(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    workbook.write = write  # type: ignore[assignment]
+    try:
+        with Office.open(office_dir) as office:
+            keys = office.keys(PASSPHRASE)
+            start = time.perf_counter()
+            batch = import_files(office, files, keys)
+            total = time.perf_counter() - start
+    finally:
+        workbook.write = real_write  # type: ignore[assignment]
+    return total, spent[0], batch.rejected
+
+
+def openpyxl_baseline(book: Path, tmp: Path) -> float:
+    from openpyxl import load_workbook
+
+    def run() -> None:
+        load_workbook(book).save(tmp / "baseline.xlsx")
+    return median_time(run, 3)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=50)
+    args = parser.parse_args()
+    n = args.files
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        template = tmp / "office-template"
+        Office.init(template, PASSPHRASE).close()
+        files_dir = tmp / "files"
+        files_dir.mkdir()
+        print(f"preparing {2 * n} returned files …", file=sys.stderr)
+        first = make_returns(template, files_dir, n, seed=1)
+        second = make_returns(template, files_dir, n, seed=2)
+
+        office_a = tmp / "office-a"
+        shutil.copytree(template, office_a)
+        t_n, t_book_n, rejected = timed_import(office_a, first)
+        assert rejected == 0
+        base_n = openpyxl_baseline(office_a / "master.xlsx", tmp)
+        t_again, _book, _rej = timed_import(office_a, first)
+
+        office_b = tmp / "office-b"
+        shutil.copytree(template, office_b)
+        t_2n, t_book_2n, rejected = timed_import(office_b, first + second)
+        assert rejected == 0
+        base_2n = openpyxl_baseline(office_b / "master.xlsx", tmp)
+
+        size_kb = (office_b / "master.xlsx").stat().st_size // 1024
+        rows = [
+            (f"import {n} files + workbook", f"{t_n:.2f} s", f"{base_n:.2f} s",
+             f"{t_n / base_n:.2f}×", f"≤ {GOAL}×"),
+            ("  of which the workbook", f"{t_book_n:.2f} s", f"{base_n:.2f} s",
+             f"{t_book_n / base_n:.2f}×", ""),
+            ("  per file (checks + ledger)", f"{(t_n - t_book_n) / n * 1000:.1f} ms", "", "", ""),
+            (f"import {2 * n} files + workbook", f"{t_2n:.2f} s", f"{base_2n:.2f} s",
+             f"{t_2n / base_2n:.2f}×", f"≤ {GOAL}×"),
+            (f"  {2 * n} files vs {n}", f"{t_2n:.2f} s", f"{t_n:.2f} s", f"{t_2n / t_n:.2f}×",
+             "≈ 2× or less"),
+            (f"re-import {n} unchanged files", f"{t_again:.2f} s", f"{base_n:.2f} s",
+             f"{t_again / base_n:.2f}×", ""),
+        ]
+        table(f"Office import (workbook {size_kb} KB; baseline = openpyxl load + save of it)",
+              rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
