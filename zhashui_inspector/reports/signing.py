@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import binascii
 import datetime
-import functools
 import hashlib
 import io
 import logging
@@ -47,30 +46,33 @@ class VerifyResult:
             and self.trusted and not self.problem
 
 
-@functools.lru_cache(maxsize=4)
-def _load_signer(p12_path: str, mtime_ns: int, size: int, passphrase_hash: str,
-                 passphrase: str):  # type: ignore[no-untyped-def]
-    """The PKCS#12 signer, loaded (and decrypted) once per file version and passphrase."""
-    from pyhanko.sign import signers
-
-    try:
-        data = Path(p12_path).read_bytes()
-    except OSError as exc:
-        raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
-    try:
-        return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
-                                                     passphrase=passphrase.encode("utf-8"))
-    except ValueError as exc:
-        raise ValidationError("办公室密钥口令不正确，或密钥文件已损坏", detail=str(exc)) from exc
+_signers: dict[tuple[str, int, int, str], object] = {}
 
 
 def load_signer(p12: Path, passphrase: str):  # type: ignore[no-untyped-def]
+    """The PKCS#12 signer, unlocked once per key file version and passphrase (keyed by
+    the passphrase's hash, so the passphrase itself is not kept)."""
+    from pyhanko.sign import signers
+
+    path = Path(p12)
     try:
-        st = Path(p12).stat()
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size,
+               hashlib.sha256(passphrase.encode("utf-8")).hexdigest())
+        if key in _signers:
+            return _signers[key]
+        data = path.read_bytes()
     except OSError as exc:
         raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
-    digest = hashlib.sha256(passphrase.encode("utf-8")).hexdigest()
-    return _load_signer(str(Path(p12).resolve()), st.st_mtime_ns, st.st_size, digest, passphrase)
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
+                                                       passphrase=passphrase.encode("utf-8"))
+    except ValueError as exc:
+        raise ValidationError("办公室密钥口令不正确，或密钥文件已损坏", detail=str(exc)) from exc
+    if len(_signers) >= 4:
+        _signers.clear()
+    _signers[key] = signer
+    return signer
 
 
 def _page_count(data: bytes) -> int:
