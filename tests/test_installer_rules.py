@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -213,3 +215,21 @@ def test_a_drawn_icon_is_preferred_to_one_made_from_pngs(tmp_path: Path) -> None
     drawn = tmp_path / "zhashui-inspector.ico"
     Image.new("RGBA", (48, 48), "blue").save(drawn)
     assert winres.app_icon(tmp_path, tmp_path / "other.ico") == drawn
+
+
+
+def test_run_time_hook_points_qt_at_the_bundle_without_importing_it(tmp_path: Path) -> None:
+    # A fresh interpreter, as in the frozen program: nothing has imported Qt yet.
+    probe = (
+        "import os, runpy, sys\n"
+        f"sys._MEIPASS = {str(tmp_path)!r}\n"
+        f"runpy.run_path({str(REPO / 'installer' / 'rthook_qt.py')!r})\n"
+        "print(os.environ['QT_PLUGIN_PATH'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "QT_PLUGIN_PATH"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=env, check=True).stdout.splitlines()
+    expected = (tmp_path / "PySide6" / "plugins" if sys.platform == "win32"
+                else tmp_path / "PySide6" / "Qt" / "plugins")
+    assert out == [str(expected), "[]"]
