@@ -87,6 +87,30 @@ def refresh(conn: sqlite3.Connection, units: Iterable[str], at: str) -> None:
                              (canonical(sides.get(no, [])), at, unit, no))
 
 
+@dataclass(frozen=True)
+class SideDetail:
+    """What one current file says about an item, for showing sides next to each other."""
+
+    holder: str
+    role: str
+    file_name: str
+    rating: str | None
+    methods: tuple[str, ...]
+    comment: str
+    reason: str
+
+
+def side_details(office: Office, unit: str, item_no: int) -> list[SideDetail]:
+    """Every current file's entry for the item: inspectors first, then the unit's own."""
+    rows = office.ledger.conn.execute(
+        "SELECT s.holder, s.role, s.file_name, r.rating, r.methods, r.comment, r.reason"
+        " FROM rating r JOIN source s ON s.id = r.source_id WHERE s.current = 1"
+        " AND r.unit = ? AND r.item_no = ? ORDER BY s.role = 'unit', s.holder, s.id",
+        (unit, item_no)).fetchall()
+    return [SideDetail(h, role, name, rating, tuple(json.loads(m)), c, reason)
+            for h, role, name, rating, m, c, reason in rows]
+
+
 def list_conflicts(office: Office, *, unit: str | None = None,
                    include_closed: bool = False) -> list[Conflict]:
     sql = "SELECT * FROM conflict"

@@ -36,6 +36,31 @@ class OfficeStatus:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the import log."""
+
+    id: int
+    at: str
+    file_name: str
+    result: str
+    message: str
+    holder: str
+    late: bool
+
+    @property
+    def rejected(self) -> bool:
+        return self.result == "rejected"
+
+
+def import_log(office: Office, limit: int = 2000) -> list[LogEntry]:
+    """The latest import attempts, newest first."""
+    return [LogEntry(r["id"], r["at"], r["file_name"], r["result"], r["message"],
+                     r["holder"] or "", bool(r["late"]))
+            for r in office.ledger.rows("SELECT * FROM import_log ORDER BY id DESC LIMIT ?",
+                                        (limit,))]
+
+
 def office_status(office: Office) -> OfficeStatus:
     units = []
     for view in unit_views(office.ledger):

@@ -1,0 +1,271 @@
+"""The office window, driven through its widgets: tables, drop-to-import with progress and
+cancel, conflicts side by side and resolved, decisions, round dates, workbook and report."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from exchange_support import PASSPHRASE, do_import, hand_back, issue, ledger_rows, rate_all
+from openpyxl import load_workbook
+
+from zhashui_inspector.exchange.office import Office
+from zhashui_inspector.ui import office_window, qt
+from zhashui_inspector.ui.office_window import OfficeWindow
+from zhashui_inspector.ui.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
+
+UNIT = "县财政局"
+
+
+@pytest.fixture(scope="module")
+def _populated(tmp_path_factory: pytest.TempPathFactory, _office_template: Path) -> Path:
+    root = tmp_path_factory.mktemp("office-ui")
+    office = root / "office"
+    shutil.copytree(_office_template, office)
+    zs = issue(office, root / "zs.sqlite", holder="张三", units=[UNIT, "下梁镇"])
+    ls = issue(office, root / "ls.sqlite", holder="李四", units=[UNIT])
+    rate_all(zs, UNIT, "达标", items=range(1, 11), comment="资料齐全")
+    rate_all(ls, UNIT, "达标", items=range(1, 10))
+    rate_all(ls, UNIT, "未达标", items=[10], comment="未见台账")
+    assert do_import(office, hand_back(zs, root / "zs-back.sqlite"),
+                     hand_back(ls, root / "ls-back.sqlite")).rejected == 0
+    return root
+
+
+@pytest.fixture
+def folder(_populated: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "populated"
+    shutil.copytree(_populated, root)
+    return root
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes recorded instead of shown (they would wait for a click)."""
+    seen: list[str] = []
+
+    class Box:
+        Icon = qt.QMessageBox.Icon
+        ButtonRole = qt.QMessageBox.ButtonRole
+
+        @staticmethod
+        def warning(_parent, _title, text):  # type: ignore[no-untyped-def]
+            seen.append(text)
+
+        @staticmethod
+        def information(_parent, _title, text):  # type: ignore[no-untyped-def]
+            seen.append(text)
+
+    monkeypatch.setattr(qt, "QMessageBox", Box)
+    return seen
+
+
+@pytest.fixture
+def passphrase(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    asked: list[str] = []
+
+    def ask(_parent, *, confirm: bool = False):  # type: ignore[no-untyped-def]
+        asked.append("confirm" if confirm else "ask")
+        return PASSPHRASE
+    monkeypatch.setattr(office_window, "ask_passphrase", ask)
+    return asked
+
+
+@pytest.fixture
+def window(qtbot, ui_settings, folder: Path):  # type: ignore[no-untyped-def]
+    win = OfficeWindow(folder / "office")
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=15_000)
+    yield win
+    win.close()
+
+
+def _type(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Chinese text arrives through the input method, as from a real keyboard."""
+    widget.setFocus()
+    event = qt.QInputMethodEvent()
+    event.setCommitString(text)
+    qt.QApplication.sendEvent(widget, event)
+
+
+def _cell(model, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+    return model.data(model.index(row, column))
+
+
+def test_tables_show_units_log_and_conflicts(window, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    units = window.units_model
+    assert units.rowCount() == 12
+    assert [_cell(units, 1, c) for c in range(8)] == [
+        UNIT, "9/76", "100.0%", "保留", "未决定", "1", "逾期", "2"]   # item 10 is disputed
+    assert _cell(units, 1, 8).startswith("20")
+    assert _cell(units, 0, 1) == "0/76" and _cell(units, 0, 2) == "—"
+    assert [_cell(window.log_model, r, 2) for r in range(2)] == ["已导入", "已导入"]
+    assert window.tabs.tabText(2) == "评定分歧（1 项待解决）"
+    assert window.round_label.text() == "当前轮次：2023年度复查验收评估，复查验收评估截止 2023-12-03"
+    for model in (units, window.log_model, window.conflicts.model):
+        qtmodeltester.check(model, force_py=True)
+
+
+def _drop(window, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+
+
+def test_drop_imports_with_progress_and_one_result_per_file(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path, passphrase: list[str], messages: list[str]) -> None:
+    office = folder / "office"
+    new = issue(office, folder / "ww.sqlite", holder="王五", units=["杏坪镇"])
+    rate_all(new, "杏坪镇", "达标", items=[1, 2])
+    returned = folder / "returned"
+    returned.mkdir()
+    hand_back(new, returned / "ww-back.sqlite")
+    (returned / "junk.sqlite").write_text("不是数据库", encoding="utf-8")
+    with qtbot.waitSignal(window.imported, timeout=30_000) as blocker:
+        _drop(window, [returned])                     # a folder stands for its files
+        qtbot.waitUntil(lambda: window._progress is not None or window.last_batch is not None)
+    batch = blocker.args[0]
+    assert [(r.path.name, r.result) for r in batch.results] == [
+        ("junk.sqlite", "rejected"), ("ww-back.sqlite", "imported")]
+    qtbot.waitUntil(lambda: window.log_model.rowCount() == 4)
+    log = window.log_model
+    assert [_cell(log, r, 1) for r in range(2)] == ["ww-back.sqlite", "junk.sqlite"]
+    assert _cell(log, 1, 2) == "拒收"
+    assert log.data(log.index(1, 2), Qt.ItemDataRole.BackgroundRole) is not None
+    assert "已处理 2 个文件：1 个已导入或无变化，1 个拒收" in window.statusBar().currentMessage()
+    assert window._progress is None and messages == []
+    qtbot.waitUntil(lambda: _cell(window.units_model, 7, 1) == "2/76")
+
+    with qtbot.waitSignal(window.imported, timeout=30_000):
+        window.import_paths([returned / "ww-back.sqlite"])
+    assert passphrase == ["ask"]                      # asked once per window
+    assert window.last_batch.results[0].result == "unchanged"
+
+
+def test_cancel_stops_before_the_remaining_files(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]
+                                                 passphrase: list[str]) -> None:
+    office = folder / "office"
+    files = []
+    for n in range(6):
+        work = issue(office, folder / f"c{n}.sqlite", holder=f"评估员{n}", units=["凤凰镇"])
+        files.append(hand_back(work, folder / f"c{n}-back.sqlite"))
+    window._passphrase = PASSPHRASE
+    with qtbot.waitSignal(window.imported, timeout=30_000) as blocker:
+        window.import_paths(files)
+        assert window._progress is not None
+        cancel = window._progress.findChild(qt.QPushButton)
+        assert cancel.text() == "取消"
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    batch = blocker.args[0]
+    assert batch.cancelled and len(batch.results) < 6
+    assert "已取消" in window.statusBar().currentMessage()
+    assert len(ledger_rows(office, "source")) == 2 + len(batch.results)
+
+
+def test_conflict_sides_next_to_each_other_and_resolved(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]
+                                                        messages: list[str]) -> None:
+    pane = window.conflicts
+    window.tabs.setCurrentWidget(pane)
+    assert pane.model.rowCount() == 1
+    qtbot.waitUntil(lambda: pane.sides_layout.count() == 2)
+    cards = [pane.sides_layout.itemAt(i).widget() for i in range(2)]
+    assert [c.title() for c in cards] == ["张三（评估组）", "李四（评估组）"]
+    assert [c.rating.text() for c in cards] == ["达标", "未达标"]
+    assert pane.title.text().startswith(f"{UNIT} 第 10 项：")
+    assert not pane.resolve_button.isEnabled()
+    pane.rating.setCurrentText("基本达标")
+    _type(pane.reason, "现场复核")
+    assert pane.resolve_button.isEnabled()
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        qtbot.mouseClick(pane.resolve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 0)
+    assert window.tabs.tabText(2) == "评定分歧"
+    pane.only_open.setChecked(False)
+    assert _cell(pane.model, 0, 2) == "已裁定" and _cell(pane.model, 0, 4) == "基本达标：现场复核"
+    (resolution,) = ledger_rows(folder / "office", "resolution")
+    assert resolution[3:5] == ("基本达标", "现场复核")
+    sheet = load_workbook(folder / "office" / "master.xlsx")[UNIT]
+    assert sheet["E13"].value == "基本达标"
+    assert messages == []
+
+
+def test_decision_dialog_records_the_decision(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    window.units_table.selectRow(1)
+    dialog = window.open_decision()
+    assert dialog is not None and dialog.outcome.currentText() == "保留"
+    ok = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.outcome.setCurrentText("黄牌")
+    _type(dialog.reason, "台账不全")
+    assert ok.isEnabled()
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert _cell(window.units_model, 1, 4) == "黄牌"
+    assert _cell(window.units_model, 1, 9) == "台账不全"
+    decision = ledger_rows(folder / "office", "decision")[-1]
+    assert decision[1:5] == (UNIT, "黄牌", "台账不全", "保留")
+
+
+def test_round_dialog_moves_the_dates(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = window.edit_round()
+    start, end = dialog.spans["review"]
+    end.setDate(qt.QDate(2023, 12, 5))
+    dialog.spans["handling"][0].setDate(qt.QDate(2023, 12, 6))
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        dialog.accept()
+    assert window.round_label.text().endswith("复查验收评估截止 2023-12-05")
+    with Office.open(folder / "office") as office:
+        review = office.current_round().stage("review")
+        assert review is not None and review.end.isoformat() == "2023-12-05"
+
+
+def test_open_workbook_and_make_the_signed_report(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]
+                                                  passphrase: list[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(office_window.QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()))
+    window.workbook_action.trigger()
+    assert opened == [str(folder / "office" / "master.xlsx")]
+    out = folder / "office" / "reports" / "县财政局.pdf"
+    window.units_table.selectRow(1)
+    window.make_report(out, window.selected_unit())
+    qtbot.waitUntil(lambda: hasattr(window, "report_box"), timeout=120_000)
+    assert out.read_bytes().startswith(b"%PDF")
+    from zhashui_inspector.reports.signing import verify_pdf
+
+    result = verify_pdf(out, [folder / "office" / "keys" / "office-cert.pem"])
+    assert result.ok, result.problem
+    window.report_box.buttons()[0].click()             # 打开
+    assert opened[-1] == str(out)
+
+
+def test_wrong_passphrase_is_refused_and_asked_again(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]
+                                                     messages: list[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = iter(["不是这个口令", PASSPHRASE])
+    monkeypatch.setattr(office_window, "ask_passphrase", lambda _p, **_k: next(answers))
+    unlocked: list[str] = []
+    window.with_passphrase(unlocked.append)
+    qtbot.waitUntil(lambda: messages == ["办公室密钥口令不正确"])
+    assert unlocked == [] and window._passphrase is None
+    window.with_passphrase(unlocked.append)
+    qtbot.waitUntil(lambda: unlocked == [PASSPHRASE])
+
+
+def test_a_plain_folder_can_become_an_office_folder(qtbot, ui_settings, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                    passphrase: list[str]) -> None:
+    win = OfficeWindow(tmp_path / "new-office")
+    qtbot.addWidget(win)
+    win.show()
+    assert win.is_ready() and win.init_page.isVisible()
+    with qtbot.waitSignal(win.refreshed, timeout=30_000):
+        qtbot.mouseClick(win.init_page.create_button, Qt.MouseButton.LeftButton)
+    assert passphrase == ["confirm"]
+    assert (tmp_path / "new-office" / "ledger.sqlite").is_file()
+    assert win.units_model.rowCount() == 12
+    win.close()

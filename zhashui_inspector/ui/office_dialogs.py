@@ -1,0 +1,161 @@
+"""Small dialogs of the office window: the key passphrase, a unit's decision, round dates."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from zhashui_inspector.core.records import RoundStage
+from zhashui_inspector.exchange.status import UnitStatus
+from zhashui_inspector.ui.qt import (
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def ask_passphrase(parent: QWidget, *, confirm: bool = False) -> str | None:
+    """The office key's passphrase, typed by the user (None when cancelled)."""
+    title = parent.tr("办公室密钥口令")
+    text, ok = QInputDialog.getText(
+        parent, title, parent.tr("请设置办公室密钥口令（至少 8 个字符，请妥善保管）：") if confirm
+        else parent.tr("请输入办公室密钥口令："), QLineEdit.EchoMode.Password)
+    if not ok:
+        return None
+    if confirm:
+        again, ok = QInputDialog.getText(parent, title, parent.tr("请再输入一次："),
+                                         QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        if again != text:
+            from zhashui_inspector.ui import qt
+
+            qt.QMessageBox.warning(parent, title, parent.tr("两次输入的口令不一致"))
+            return None
+    return text
+
+
+class DecisionDialog(QDialog):
+    """The office's decision on one unit, shown beside the policy's suggestion."""
+
+    def __init__(self, unit: UnitStatus, outcomes: Sequence[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.unit = unit.name
+        self.setWindowTitle(self.tr("处理决定：{0}").format(unit.name))
+        score = "—" if unit.score is None else f"{unit.score:.1f}%"
+        summary = QLabel(self.tr("{0}：已评 {1}/{2} 项，得分率 {3}，程序建议：{4}").format(
+            unit.name, unit.rated, unit.total, score, unit.suggested or "—"))
+        summary.setWordWrap(True)
+        self.outcome = QComboBox()
+        self.outcome.addItems(list(outcomes))
+        if unit.decision:
+            self.outcome.setCurrentText(unit.decision)
+        elif unit.suggested:
+            self.outcome.setCurrentText(unit.suggested)
+        self.reason = QPlainTextEdit(unit.decision_reason)
+        self.reason.setPlaceholderText(self.tr("必须写明理由，例如复查中发现的主要问题"))
+        self.reason.setMinimumHeight(90)
+        warning = QLabel(self.tr("尚有 {0} 项评定分歧未解决，其评定不计入得分").format(
+            unit.open_conflicts))
+        warning.setProperty("warning", True)
+        warning.setVisible(unit.open_conflicts > 0)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("记录决定"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("处理结果"), self.outcome)
+        form.addRow(self.tr("理由"), self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(warning)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.reason.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.reason.toPlainText().strip()))
+
+    def result_values(self) -> tuple[str, str, str]:
+        return self.unit, self.outcome.currentText(), self.reason.toPlainText().strip()
+
+
+def _qdate(day: datetime.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> datetime.date:
+    return datetime.date(day.year(), day.month(), day.day())
+
+
+class RoundDialog(QDialog):
+    """The current round's name and the dates of its three stages."""
+
+    def __init__(self, name: str, stages: Sequence[RoundStage],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("轮次设置"))
+        self.name = QLineEdit(name)
+        form = QFormLayout()
+        form.addRow(self.tr("轮次名称"), self.name)
+        self.spans: dict[str, tuple[QDateEdit, QDateEdit]] = {}
+        for stage in stages:
+            start, end = QDateEdit(_qdate(stage.start)), QDateEdit(_qdate(stage.end))
+            for edit in (start, end):
+                edit.setCalendarPopup(True)
+                edit.setDisplayFormat("yyyy-MM-dd")
+            row = QHBoxLayout()
+            row.addWidget(start)
+            row.addWidget(QLabel(self.tr("至")))
+            row.addWidget(end)
+            form.addRow(stage.name, row)
+            self.spans[stage.key] = (start, end)
+        note = QLabel(self.tr("改名即开始新的轮次（此前轮次的日期保留）；之后下发的文件带新的日期。"
+                              "复查验收评估阶段结束后交回的文件仍会导入，但标为逾期。"))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, dict[str, tuple[datetime.date, datetime.date]]]:
+        spans = {key: (_pydate(start.date()), _pydate(end.date()))
+                 for key, (start, end) in self.spans.items()}
+        return self.name.text().strip(), spans
+
+
+class InitPage(QWidget):
+    """Shown for a folder that is not an office folder yet."""
+
+    def __init__(self, folder_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        text = QLabel(self.tr("“{0}”还不是县委依法治县办的办公文件夹。\n\n"
+                              "新建后，文件夹中会有：台账（ledger.sqlite）、档案（archive）、"
+                              "总表（master.xlsx）、报告（reports）和办公室密钥（keys，口令保护）。"
+                              ).format(folder_name))
+        text.setWordWrap(True)
+        self.create_button = QPushButton(self.tr("在此文件夹新建办公文件夹…"))
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        layout.addWidget(self.create_button)
+        layout.addStretch(2)

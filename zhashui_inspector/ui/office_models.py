@@ -1,0 +1,131 @@
+"""Table models of the office window: units, import log and conflicts.
+
+One small model over a list of plain records; each table is a list of columns saying how
+a record shows in that column (text, tooltip, colour). The records come from the
+exchange layer and are replaced whole when the window refreshes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from zhashui_inspector.exchange.status import LogEntry
+from zhashui_inspector.ui.qt import (
+    QAbstractTableModel,
+    QBrush,
+    QColor,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+
+OUTCOME_COLOURS = {"保留": "#c6efce", "黄牌": "#ffeb9c", "停牌": "#f8cbad", "摘牌": "#ffc7ce"}
+RESULT_TEXT = {"imported": "已导入", "replaced": "已导入（替换较早交回）", "unchanged": "未变化",
+               "superseded": "已忽略（较早交回）", "rejected": "拒收"}
+WARNING = "#ffc7ce"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    text: Callable[[Any], str]
+    background: Callable[[Any], str | None] | None = None
+    numeric: bool = False
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Read-only rows of records, shown through `Column`s."""
+
+    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.records: list[Any] = []
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        return self.records[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.records):
+            return None
+        column = self.columns[index.column()]
+        record = self.records[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(record)
+        if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
+            colour = column.background(record)
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.columns)):
+            return self.columns[section].header
+        return None
+
+
+def _when(iso: str) -> str:
+    return iso[:16].replace("T", " ") if iso else "—"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def unit_columns() -> list[Column]:
+    return [
+        Column("单位", lambda u: u.name),
+        Column("已评", lambda u: f"{u.rated}/{u.total}", numeric=True),
+        Column("得分率", lambda u: _pct(u.score), numeric=True),
+        Column("建议", lambda u: u.suggested or "—",
+               lambda u: OUTCOME_COLOURS.get(u.suggested or "")),
+        Column("处理决定", lambda u: u.decision or "未决定",
+               lambda u: OUTCOME_COLOURS.get(u.decision or "")),
+        Column("待解决分歧", lambda u: str(u.open_conflicts) if u.open_conflicts else "",
+               lambda u: WARNING if u.open_conflicts else None, numeric=True),
+        Column("逾期", lambda u: "逾期" if u.late else "", lambda u: WARNING if u.late else None),
+        Column("交回文件", lambda u: str(u.sources) if u.sources else "", numeric=True),
+        Column("最近导入", lambda u: _when(u.last_import)),
+        Column("决定理由", lambda u: u.decision_reason),
+    ]
+
+
+def log_columns() -> list[Column]:
+    def colour(e: LogEntry) -> str | None:
+        return WARNING if e.rejected else None
+
+    return [
+        Column("时间", lambda e: _when(e.at)),
+        Column("文件名", lambda e: e.file_name),
+        Column("结果", lambda e: RESULT_TEXT.get(e.result, e.result), colour),
+        Column("说明", lambda e: e.message),
+    ]
+
+
+def conflict_columns(item_text: Callable[[int], str]) -> list[Column]:
+    return [
+        Column("单位", lambda c: c.unit),
+        Column("指标", lambda c: str(c.item_no), numeric=True),
+        Column("状态", lambda c: c.status_label,
+               lambda c: WARNING if c.status == "open" else None),
+        Column("各方评定", lambda c: c.sides_text),
+        Column("裁定", lambda c: f"{c.resolution}：{c.reason}" if c.resolution else ""),
+        Column("指标内容", lambda c: item_text(c.item_no)),
+    ]
+
