@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-}
 if [ -z "$PYTHON" ]; then
-  bash scripts/setup.sh
-  if [ -x .venv/Scripts/python.exe ]; then PYTHON=.venv/Scripts/python.exe; else PYTHON=.venv/bin/python; fi
+  if [ -x .venv/Scripts/python.exe ]; then
+    PYTHON=.venv/Scripts/python.exe  # Windows (Git Bash): the venv is made as docs/installer.md says
+  else
+    bash scripts/setup.sh
+    PYTHON=.venv/bin/python
+  fi
 fi
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
   echo "缺少 PyInstaller，请先运行：$PYTHON -m pip install -c constraints.txt -e '.[dev]'" >&2

@@ -233,3 +233,18 @@ def test_run_time_hook_points_qt_at_the_bundle_without_importing_it(tmp_path: Pa
     expected = (tmp_path / "PySide6" / "plugins" if sys.platform == "win32"
                 else tmp_path / "PySide6" / "Qt" / "plugins")
     assert out == [str(expected), "[]"]
+
+
+def test_inno_setup_script_installs_what_the_spec_builds() -> None:
+    raw = (REPO / "installer" / "zhashui-inspector.iss").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Inno Setup reads the Chinese texts only so
+    text = raw.decode("utf-8-sig")
+    assert f'#define AppExe "{rules.APP_NAME}.exe"' in text
+    assert f'"..\\dist\\{rules.APP_NAME}"' in text
+    # Double-click: the work file is the only argument, which the CLI opens in the window.
+    assert '"""{app}\\{#AppExe}"" ""%1"""' in text
+    from zhashui_inspector.cli.main import _is_path
+
+    assert _is_path(r"C:\Users\张三\Desktop\县财政局.sqlite") and _is_path("a.zsi")
+    sections = {line.strip() for line in text.splitlines() if line.startswith("[")}
+    assert {"[Setup]", "[Files]", "[Icons]", "[Registry]", "[Tasks]"} <= sections
