@@ -8,6 +8,7 @@ received. Each failed check raises `Rejected` with one specific Chinese sentence
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -283,12 +284,9 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
             raise Rejected(f"含有创建标准中没有的指标（{unit} 第 {no} 项）")
         if rating is not None and rating not in ratings:
             raise Rejected(f"{where}的评定结果“{rating}”不在创建标准的评定等次中")
-        try:
-            used = json.loads(methods_json)
-            if not isinstance(used, list):
-                raise ValueError(methods_json)
-        except (ValueError, TypeError):
-            raise Rejected(f"{where}的核查方式无法解读") from None
+        used = _methods(methods_json)
+        if used is None:
+            raise Rejected(f"{where}的核查方式无法解读")
         bad = [m for m in used if m not in methods]
         if bad:
             raise Rejected(f"{where}的核查方式“{bad[0]}”不在创建标准的核查方式中")
@@ -300,6 +298,16 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
         if rating == NOT_APPLICABLE and not reason.strip():
             raise Rejected(f"{unit} 第 {no} 项评为“不适用”但未说明理由")
     checked.ratings = [tuple(r) for r in rows]
+
+
+@functools.lru_cache(maxsize=512)
+def _methods(text: object) -> tuple[str, ...] | None:
+    """A rating's methods list, decoded once per distinct text (None when malformed)."""
+    try:
+        used = json.loads(text)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return None
+    return tuple(used) if isinstance(used, list) else None
 
 
 def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue, checked: CheckedFile) -> None:
