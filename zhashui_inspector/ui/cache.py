@@ -7,7 +7,6 @@ units or items never touches disk. Plain data, no Qt.
 from __future__ import annotations
 
 import enum
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -72,7 +71,6 @@ class FileSnapshot:
     identity: Identity
     catalogue: Catalogue
     units: dict[str, UnitCache]
-    inode: tuple[int, int] = (0, 0)
 
     @property
     def role(self) -> str:
@@ -98,17 +96,10 @@ def load_unit(wf: WorkFile, unit: str) -> UnitCache:
     )
 
 
-def file_identity(path: Path) -> tuple[int, int]:
-    """(device, inode) of a file, to notice when it was moved or deleted under us."""
-    st = os.stat(path)
-    return st.st_dev, st.st_ino
-
-
 def load_snapshot(wf: WorkFile) -> FileSnapshot:
     return FileSnapshot(
         path=wf.path,
         identity=wf.identity,
         catalogue=wf.catalogue,
         units={unit: load_unit(wf, unit) for unit in wf.units},
-        inode=file_identity(wf.path),
     )

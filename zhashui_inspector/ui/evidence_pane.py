@@ -254,9 +254,11 @@ class EvidencePane(QWidget):
         self.paste_button.setEnabled(writable and self.item_no is not None)
         self.item_strip.setAcceptDrops(writable and self.item_no is not None)
         self.unit_strip.setAcceptDrops(writable)
-        if self.selected is not None and not self.selected_linked and all(
-                e.id != self.selected.id for e in cache.evidence):
-            self._show_selected(None, False)
+        if self.selected is not None and not self.selected_linked:
+            current = next((e for e in cache.evidence if e.id == self.selected.id), None)
+            if current is None:
+                self._show_selected(None, False)
+            self.selected = current
         self._update_details()
 
     def _select_first(self) -> None:

@@ -27,6 +27,7 @@ from zhashui_inspector.ui.qt import (
     QSizePolicy,
     Qt,
     QTabWidget,
+    QTimer,
     QToolBar,
     QUndoStack,
     QVBoxLayout,
@@ -97,6 +98,10 @@ class MainWindow(QMainWindow):
     def _on_opened(self) -> None:
         self._build_workspace()
         remember_recent(self.session.path)
+        # Widgets added to a shown window appear on the next turn of the event loop.
+        QTimer.singleShot(0, self._mark_ready)
+
+    def _mark_ready(self) -> None:
         self._ready = True
 
     def _build_workspace(self) -> None:
@@ -227,8 +232,11 @@ class MainWindow(QMainWindow):
         signed = cache.signed
         self.actions[Act.SIGN_OFF].setVisible(not signed)
         self.actions[Act.REOPEN].setVisible(signed)
-        for act in (Act.RATE_1, Act.RATE_2, Act.RATE_3, Act.RATE_4, Act.CLEAR_RATING,
-                    Act.ADD_EVIDENCE, Act.PASTE_EVIDENCE):
+        rates = self.session.role == "inspector"
+        for act in (Act.RATE_1, Act.RATE_2, Act.RATE_3, Act.RATE_4, Act.CLEAR_RATING):
+            self.actions[act].setEnabled(rates and not signed)
+            self.actions[act].setVisible(rates)
+        for act in (Act.ADD_EVIDENCE, Act.PASTE_EVIDENCE):
             self.actions[act].setEnabled(not signed)
         self._update_report_tab(cache.self_report.count, cache.self_report.limit)
 

@@ -1,5 +1,5 @@
 """The status bar's saved state: "已保存 HH:MM:SS", "正在保存…", or what went wrong and
-a button to retry (or to save a copy elsewhere when the file has gone)."""
+a button to retry."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from zhashui_inspector.ui.session import SaveState, SaveStatus
 
 class SaveIndicator(QWidget):
     retry_requested = Signal()
-    save_copy_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -20,25 +19,19 @@ class SaveIndicator(QWidget):
         self.retry_button = QPushButton(self.tr("重试"), self)
         self.retry_button.setAccessibleName(self.tr("重试保存"))
         self.retry_button.clicked.connect(self.retry_requested)
-        self.copy_button = QPushButton(self.tr("另存为…"), self)
-        self.copy_button.setAccessibleName(self.tr("把工作文件另存到别处"))
-        self.copy_button.clicked.connect(self.save_copy_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(6)
         layout.addWidget(self.label)
         layout.addWidget(self.retry_button)
-        layout.addWidget(self.copy_button)
         self.state = SaveState(SaveStatus.SAVED)
         self._set_problem(False)
         self.retry_button.hide()
-        self.copy_button.hide()
 
     def show_state(self, state: SaveState) -> None:
         self.state = state
         status = state.status
         self.retry_button.setVisible(status is SaveStatus.FAILED)
-        self.copy_button.setVisible(status is SaveStatus.GONE)
         if status is SaveStatus.SAVED:
             self.label.setText(self.tr("已保存 {0}").format(state.at))
             self.label.setToolTip(self.tr("每项修改都已写入工作文件"))
@@ -47,7 +40,7 @@ class SaveIndicator(QWidget):
         else:
             self.label.setText(state.message)
             self.label.setToolTip(state.message)
-        self._set_problem(status in (SaveStatus.FAILED, SaveStatus.GONE, SaveStatus.REJECTED))
+        self._set_problem(status in (SaveStatus.FAILED, SaveStatus.REJECTED))
 
     def _set_problem(self, problem: bool) -> None:
         self.label.setProperty("problem", problem)

@@ -9,7 +9,6 @@ queued for `retry()`; a write the rules refuse is undone on screen and explained
 from __future__ import annotations
 
 import enum
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,7 +28,6 @@ from zhashui_inspector.ui.cache import (
     FileSnapshot,
     LinkedFile,
     UnitCache,
-    file_identity,
     load_snapshot,
     load_unit,
 )
@@ -43,8 +41,7 @@ ErrorCallback = Callable[[BaseException], None] | None
 class SaveStatus(enum.Enum):
     SAVING = "saving"
     SAVED = "saved"
-    FAILED = "failed"      # disk trouble: the edit stays on screen, retry later
-    GONE = "gone"          # the file was moved or deleted: save a copy elsewhere
+    FAILED = "failed"      # disk trouble or the file moved: the edit stays on screen, retry
     REJECTED = "rejected"  # the rules refused the edit; the screen shows the file again
 
 
@@ -55,15 +52,8 @@ class SaveState:
     at: str = ""
 
 
-class FileGoneError(OSError):
-    """The work file is no longer where it was opened from."""
-
-
 def describe_error(exc: BaseException) -> tuple[SaveStatus, str]:
     """How a failed write is shown: which state, and one Chinese sentence."""
-    if isinstance(exc, FileGoneError):
-        return SaveStatus.GONE, ("工作文件已不在原来的位置（可能被移走、删除或 U 盘已拔出）。"
-                                 "修改仍在窗口中，请点“另存为…”保存到别处")
     if isinstance(exc, ValidationError):  # the rules said no: nothing to retry
         return SaveStatus.REJECTED, exc.message
     if isinstance(exc, ZhashuiError):  # the core could not write (disk full, moved, damaged)
@@ -175,14 +165,8 @@ class Session(QObject):
               unit: str, retry: Callable[[], None], on_saved: Callback = None,
               on_progress: Callable[[int, int], None] | None = None) -> Job:
         seq = self._seq[key] = self._seq.get(key, 0) + 1
-        snap = self._snap()
-        path, inode = snap.path, snap.inode
         self._saving += 1
         self.save_state.emit(SaveState(SaveStatus.SAVING))
-
-        def job(ctx: WorkerContext) -> Any:
-            _check_still_there(path, inode)
-            return fn(ctx)
 
         def done(result: Any) -> None:
             self._saving -= 1
@@ -205,7 +189,7 @@ class Session(QObject):
             self._last_failure = SaveState(status, message)
             self.save_state.emit(self._last_failure)
 
-        return self.worker.submit(job, done, failed, on_progress)
+        return self.worker.submit(fn, done, failed, on_progress)
 
     def _report_state(self) -> None:
         if self._failed and self._last_failure is not None:
@@ -220,28 +204,6 @@ class Session(QObject):
         self._failed.clear()
         for resubmit in pending:
             resubmit()
-
-    def save_copy_and_continue(self, dest: Path, on_done: Callback = None,
-                               on_error: ErrorCallback = None) -> None:
-        """After the file vanished: write the open database to `dest` and carry on there."""
-        dest = Path(dest)
-
-        def job(ctx: WorkerContext) -> FileSnapshot:
-            wf = ctx.require()
-            wf.hand_back(dest)
-            wf.close()
-            ctx.wf = WorkFile.open(dest)
-            return load_snapshot(ctx.wf)
-
-        def done(snap: FileSnapshot) -> None:
-            current = self._snap()
-            current.path, current.inode, current.identity = snap.path, snap.inode, snap.identity
-            self.retry()
-            self._report_state()
-            if on_done is not None:
-                on_done(snap.path)
-
-        self.worker.submit(job, done, on_error)
 
     def reload_unit(self, unit: str) -> None:
         def job(ctx: WorkerContext) -> UnitCache:
@@ -477,12 +439,3 @@ class Session(QObject):
 
 def _nos(item_no: int | None) -> tuple[int, ...]:
     return () if item_no is None else (item_no,)
-
-
-def _check_still_there(path: Path, inode: tuple[int, int]) -> None:
-    try:
-        if file_identity(path) == inode:
-            return
-    except OSError:
-        pass
-    raise FileGoneError(os.fspath(path))

@@ -36,7 +36,6 @@ class WindowCommands(QObject):
         self.save_indicator = SaveIndicator(window)
         self.session.save_state.connect(self.save_indicator.show_state)
         self.save_indicator.retry_requested.connect(self.session.retry)
-        self.save_indicator.save_copy_requested.connect(self.save_copy)
         a = window.actions
         ratings = self.session.catalogue.ratings
         for act, rating in zip((Act.RATE_1, Act.RATE_2, Act.RATE_3, Act.RATE_4), ratings,
@@ -222,15 +221,6 @@ class WindowCommands(QObject):
         self.session.run(lambda ctx: ctx.require().hand_back(Path(target)),
                          lambda out: self.w.show_message(self.tr("已写出交回文件 {0}").format(out)),
                          lambda exc: qt.QMessageBox.warning(self.w, self.tr("写出交回文件"), str(exc)))
-
-    def save_copy(self) -> None:
-        target, _f = qt.QFileDialog.getSaveFileName(
-            self.w, self.tr("把工作文件另存到别处"), self.session.path.name, WORK_FILES)
-        if target:
-            self.session.save_copy_and_continue(
-                Path(target), lambda path: self.w.show_message(
-                    self.tr("工作文件已另存到 {0}，之后的修改保存在那里").format(path)),
-                lambda exc: qt.QMessageBox.warning(self.w, self.tr("另存"), str(exc)))
 
     def open_other(self) -> None:
         path, _f = qt.QFileDialog.getOpenFileName(self.w, self.tr("打开工作文件"), "", WORK_FILES)

@@ -16,7 +16,7 @@ from itertools import count
 from typing import Any
 
 from zhashui_inspector.core.workfile import WorkFile
-from zhashui_inspector.ui.qt import QObject, QThread, Signal, Slot
+from zhashui_inspector.ui.qt import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,6 @@ class FileWorker(QObject):
     idle = Signal()
     busy_changed = Signal(bool)
     _submit = Signal(object)
-    _stop = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -119,10 +118,13 @@ class FileWorker(QObject):
         self._runner = _Runner()
         self._runner.moveToThread(self._thread)
         self._submit.connect(self._runner.run)
-        self._stop.connect(self._runner.shut_down)
         self._runner.done.connect(self._deliver)
         self._runner.progressed.connect(self._progress)
         self._thread.start()
+        # However the owner goes away, the thread must end first: Qt aborts the program
+        # when a running QThread is destroyed.
+        thread, runner = self._thread, self._runner
+        self.destroyed.connect(lambda *_: _finish(thread, runner))
 
     def submit(self, fn: Callable[[WorkerContext], Any], on_done: Callable[[Any], None] | None = None,
                on_error: Callable[[BaseException], None] | None = None,
@@ -143,10 +145,7 @@ class FileWorker(QObject):
 
     def stop(self) -> None:
         """Let queued jobs finish, close the files, end the thread (waits for it)."""
-        if not self._thread.isRunning():
-            return
-        self._stop.emit()
-        self._thread.wait()
+        _finish(self._thread, self._runner)
 
     @Slot(object, int, int)
     def _progress(self, job: Job, done: int, total: int) -> None:
@@ -168,3 +167,9 @@ class FileWorker(QObject):
             if not self._pending:
                 self.busy_changed.emit(False)
                 self.idle.emit()
+
+
+def _finish(thread: QThread, runner: _Runner) -> None:
+    if thread.isRunning():
+        QMetaObject.invokeMethod(runner, "shut_down", Qt.ConnectionType.QueuedConnection)
+        thread.wait()
