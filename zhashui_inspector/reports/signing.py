@@ -65,14 +65,42 @@ def load_signer(p12: Path, passphrase: str):  # type: ignore[no-untyped-def]
     except OSError as exc:
         raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
+        loaded = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
                                                        passphrase=passphrase.encode("utf-8"))
     except ValueError as exc:
         raise ValidationError("办公室密钥口令不正确，或密钥文件已损坏", detail=str(exc)) from exc
+    signer = _kept_key_signer(loaded)
     if len(_signers) >= 4:
         _signers.clear()
     _signers[key] = signer
     return signer
+
+
+def _kept_key_signer(loaded):  # type: ignore[no-untyped-def]
+    """The loaded signer, but holding its private key as a ready key object.
+
+    pyHanko's SimpleSigner re-imports its key from DER for every signature, and the
+    import checks the RSA key's primes: about 0.35 s for a 3072-bit key, most of the time
+    a signature takes. The key was checked once when the PKCS#12 file was opened.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
+
+    class KeptKeySigner(signers.SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            return super().sign_raw(data, digest_algorithm)
+
+    return KeptKeySigner(signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
+                         cert_registry=loaded.cert_registry,
+                         signature_mechanism=loaded.signature_mechanism)
 
 
 def _page_count(data: bytes) -> int:
