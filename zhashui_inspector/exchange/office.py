@@ -269,12 +269,13 @@ class Office:
         """
         if not self.workbook_pending and self.workbook_path.exists():
             return ""
-        try:
-            workbook.write(self.ledger, self.workbook_path, self.history_dir)
-        except workbook.WorkbookNotWritten as exc:
-            return exc.message
-        with self.ledger.tx() as conn:
-            self.ledger.set_meta(conn, "workbook_pending", "0")
+        with self.writing():
+            try:
+                workbook.write(self.ledger, self.workbook_path, self.history_dir)
+            except workbook.WorkbookNotWritten as exc:
+                return exc.message
+            with self.ledger.tx() as conn:
+                self.ledger.set_meta(conn, "workbook_pending", "0")
         return ""
 
 
