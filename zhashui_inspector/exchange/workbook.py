@@ -286,7 +286,6 @@ def _first_layout(ws: Worksheet, columns: list[Column]) -> None:
     """Widths and print setup for a sheet the program just created (the office's stay)."""
     for col, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(col)].width = column.width
-    ws.row_dimensions[HEADER_ROW].height = 30
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
