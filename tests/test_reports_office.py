@@ -69,3 +69,21 @@ def test_unit_report_draft_and_wrong_passphrase(office_with_data: Path, tmp_path
                  "--passphrase-file", str(bad)]) == 1
     assert "口令" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_rectification_list_for_one_unit_is_signed(office_with_data: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    phrase = tmp_path / "phrase.txt"
+    phrase.write_text(PASSPHRASE, encoding="utf-8")
+    out = tmp_path / "整改清单.pdf"
+    assert main(["office", "report", str(office_with_data), "-o", str(out), "--unit", UNIT,
+                 "--rectification", "--passphrase-file", str(phrase)]) == 0
+    assert verify_pdf(out, [office_with_data / "keys" / "office-cert.pem"]).ok
+    text = pdf_text(out)
+    assert f"{UNIT}整改清单" in text and "发布单位" in text
+    # items 20 and 30 are disputed (one inspector rated them down): listed as pending
+    flat = squeeze(text)
+    assert "评定分歧待处理2项" in flat and flat.count("待定") == 2
+    assert main(["office", "report", str(office_with_data), "-o", str(tmp_path / "y.pdf"),
+                 "--rectification", "--no-sign"]) == 1
+    assert "--unit" in capsys.readouterr().err

@@ -33,6 +33,8 @@ def register_office(office_sub: argparse._SubParsersAction) -> None:  # type: ig
     p.add_argument("--unit", help="只输出该单位的报告")
     p.add_argument("--passphrase-file", metavar="F", help="办公室密钥口令文件")
     p.add_argument("--no-sign", action="store_true", help="不签名（草稿）")
+    p.add_argument("--rectification", action="store_true",
+                   help="只输出该单位的整改清单（须同时给出 --unit）")
     p.set_defaults(func=cmd_office_report)
 
 
@@ -88,15 +90,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_office_report(args: argparse.Namespace) -> int:
-    from zhashui_inspector.reports.county import build_signed_report
+    from zhashui_inspector.reports.county import build_signed_rectification, build_signed_report
 
+    if args.rectification and not args.unit:
+        raise ValidationError("输出整改清单时须用 --unit 指定单位")
     passphrase = ""
     if not args.no_sign:
         from zhashui_inspector.exchange.keys import passphrase_from
 
         passphrase = passphrase_from(args.passphrase_file)
-    out = build_signed_report(Path(args.dir), Path(args.output), unit=args.unit,
-                              passphrase=passphrase, sign=not args.no_sign)
-    what = f"{args.unit}的复查验收评估报告" if args.unit else "全县复查验收评估报告"
+    if args.rectification:
+        out = build_signed_rectification(Path(args.dir), Path(args.output), unit=args.unit,
+                                         passphrase=passphrase, sign=not args.no_sign)
+        what = f"{args.unit}的整改清单"
+    else:
+        out = build_signed_report(Path(args.dir), Path(args.output), unit=args.unit,
+                                  passphrase=passphrase, sign=not args.no_sign)
+        what = f"{args.unit}的复查验收评估报告" if args.unit else "全县复查验收评估报告"
     print(f"已生成{what} {out}" + ("（未签名草稿）" if args.no_sign else "（已签名）"))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,12 @@ def area_grid(data: CountyData) -> Table:
 
 def release_block(data: CountyData, record: dict[str, Any]) -> Flowable:
     """The closing lines of a published report and the room for the signature stamp."""
-    text = (f"发布单位：{data.office_name}<br/>"
+    return release_note(data.office_name, record)
+
+
+def release_note(office_name: str, record: dict[str, Any]) -> Flowable:
+    """发布单位, how to verify, and the room where `sign_pdf` puts the visible stamp."""
+    text = (f"发布单位：{office_name}<br/>"
             f"本报告以县委依法治县办数字证书签名（PAdES），签名后任何改动均可被检出。<br/>"
             "核验方法：zhashui-inspector verify 报告文件.pdf --trust office-cert.pem")
     return KeepTogether([Spacer(1, 8 * mm), para(esc_lines(text), "small"), Spacer(1, 3 * mm),
@@ -198,22 +204,46 @@ def build_signed_report(office_dir: Path, out: Path, *, unit: str | None = None,
     """Render the county (or one unit's) report from the office ledger and sign it with
     the office's certificate (keys/office.p12; optional seal image DIR/seal.png)."""
     from zhashui_inspector.exchange.report_data import county_data
+
+    data = county_data(Path(office_dir), unit)
+    return _signed(lambda path, box: render_report(data, path, signature_box=box),
+                   Path(office_dir), Path(out), data.office_name, passphrase, sign)
+
+
+def build_signed_rectification(office_dir: Path, out: Path, *, unit: str, passphrase: str,
+                               sign: bool = True) -> Path:
+    """One unit's 整改清单 from the office ledger, signed like the reports."""
+    from zhashui_inspector.exchange.report_data import county_data
+    from zhashui_inspector.reports.rectification import render_rectification
+
+    data = county_data(Path(office_dir), unit)
+    units = [u for u in data.units if u.name == unit]
+    if not units:
+        raise ValidationError(f"台账中没有“{unit}”")
+
+    def render(path: Path, box: dict[str, Any] | None) -> Path:
+        return render_rectification(units[0], data.catalogue, path,
+                                    office_name=data.office_name, signature_box=box)
+
+    return _signed(render, Path(office_dir), Path(out), data.office_name, passphrase, sign)
+
+
+def _signed(render: Callable[[Path, dict[str, Any] | None], Path], office_dir: Path, out: Path,
+            office_name: str, passphrase: str, sign: bool) -> Path:
+    """Render to a temporary file, then sign into `out` at the room the document left."""
     from zhashui_inspector.reports.signing import sign_pdf
 
-    office_dir = Path(office_dir)
-    out = Path(out)
-    data = county_data(office_dir, unit)
     if not sign:
-        return render_report(data, out)
+        return render(out, None)
     fd, tmp_name = tempfile.mkstemp(prefix=".unsigned-", suffix=".pdf", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         record: dict[str, Any] = {}
-        render_report(data, tmp, signature_box=record)
+        render(tmp, record)
         seal = office_dir / "seal.png"
         sign_pdf(tmp, out, office_dir / "keys" / "office.p12", passphrase,
-                 signer_name=data.office_name, seal=seal if seal.is_file() else None,
+                 signer_name=office_name, seal=seal if seal.is_file() else None,
                  box=(record["page"], record["rect"]))
     finally:
         tmp.unlink(missing_ok=True)

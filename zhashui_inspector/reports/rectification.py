@@ -21,8 +21,15 @@ WIDTHS = (9 * mm, 50 * mm, 15 * mm, 39 * mm, 30 * mm, 22 * mm)
 
 
 def items_to_fix(data: UnitData) -> list[ItemRow]:
-    """The unit's items rated 未达标 or 基本达标, in the standards' order."""
-    return sorted((row for row in data.items if row.rating in TO_FIX), key=lambda r: r.no)
+    """The unit's items rated 未达标 or 基本达标, in the standards' order, and the items
+    still in dispute where some inspector rated them so (listed as 待定)."""
+    return sorted((row for row in data.items if row.rating in TO_FIX or _disputed(row)),
+                  key=lambda r: r.no)
+
+
+def _disputed(row: ItemRow) -> bool:
+    return row.conflict and row.rating not in TO_FIX and any(
+        rating in row.conflict_detail for rating in TO_FIX)
 
 
 def rating_markup(rating: str | None) -> str:
@@ -53,21 +60,25 @@ def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
             para(f"{esc(short_text(item.text, 60))}<br/>"
                  f'<font size="7.5" color="#555555">{esc(area.numeral)}、{esc(area.title)}</font>',
                  "cell"),
-            para(rating_markup(row.rating), "cell_c"),
+            para("待定" if _disputed(row) else rating_markup(row.rating), "cell_c"),
             para(comment, "cell"),
             para(esc(row.resolution) if row.resolution else "", "cell"),
             "",
         ])
     failed = sum(1 for r in rows_to_fix if r.rating == "未达标")
-    summary = (f"共 {len(rows_to_fix)} 项：未达标 {failed} 项，"
-               f"基本达标 {len(rows_to_fix) - failed} 项。")
+    partly = sum(1 for r in rows_to_fix if r.rating == "基本达标")
+    summary = f"共 {len(rows_to_fix)} 项：未达标 {failed} 项，基本达标 {partly} 项"
+    pending = len(rows_to_fix) - failed - partly
+    summary += f"，评定分歧待处理 {pending} 项。" if pending else "。"
     return [para(esc(summary), "body"), Spacer(1, 2 * mm),
             ItemTable(rows, colWidths=WIDTHS, repeatRows=1, style=grid_style(1))]
 
 
 def render_rectification(data: UnitData, catalogue: Catalogue, out: Path, *,
-                         office_name: str = "柞水县委依法治县办") -> Path:
-    """Write one unit's 整改清单 as its own PDF."""
+                         office_name: str = "柞水县委依法治县办",
+                         signature_box: dict[str, Any] | None = None) -> Path:
+    """Write one unit's 整改清单 as its own PDF (with room for the office's signature when
+    `signature_box` is given; it receives the page and rectangle)."""
     out = Path(out)
     doc = ReportDoc(out, title=f"{data.name}整改清单", author=office_name,
                     subject=f"{TITLE}：{data.name}", header=TITLE, unit=data.name,
@@ -89,5 +100,9 @@ def render_rectification(data: UnitData, catalogue: Catalogue, out: Path, *,
              "&nbsp;&nbsp;&nbsp;&nbsp;日&nbsp;&nbsp;&nbsp;&nbsp;"
              f"复查人（签字）：{line}", "sign"),
     ]))
+    if signature_box is not None:
+        from zhashui_inspector.reports.county import release_note
+
+        story.append(release_note(office_name, signature_box))
     doc.render(story)
     return out
