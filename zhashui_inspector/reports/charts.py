@@ -65,14 +65,10 @@ def area_chart(labels: Sequence[str], scores: Sequence[float | None], policy: Po
     chart.categoryAxis.labels.boxAnchor = "n"
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
-    chart.barLabelFormat = lambda v: ""
     low = min((v for _o, v in thresholds(policy, area=True)), default=None)
     for i, s in enumerate(scores):
         if s is not None and low is not None and s < low:
             chart.bars[(0, i)].fillColor = BAR_LOW
-    chart.barLabels.fontName = SANS
-    chart.barLabels.fontSize = 7
-    chart.barLabelFormat = lambda v: ""
     d.add(chart)
     for i, s in enumerate(scores):  # value labels above bars ("—" when not scored)
         step = chart.width / len(scores)

@@ -14,7 +14,6 @@ import datetime
 import io
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.content import PdfContent
@@ -107,7 +106,3 @@ class ChineseStampStyle(TextStampStyle):
                                 y_align=layout.AxisAlignment.ALIGN_MID,
                                 margins=layout.Margins.uniform(0)))
         return StaticContentStamp(writer=writer, style=style, box=box)
-
-
-def read_seal(path: Path | None) -> bytes | None:
-    return Path(path).read_bytes() if path is not None else None
