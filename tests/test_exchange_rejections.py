@@ -215,4 +215,4 @@ def test_unit_file_with_ratings_is_refused(case: Path) -> None:
 def test_missing_file_is_refused_and_others_still_import(case: Path) -> None:
     batch = do_import(case / "office", case / "missing.sqlite", case / "good.sqlite")
     assert [r.result for r in batch.results] == ["rejected", "imported"]
-    assert batch.results[0].message.startswith("无法读取文件")
+    assert batch.results[0].message == "无法读取文件：找不到该文件（U 盘是否已拔出？）"

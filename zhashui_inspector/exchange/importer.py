@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhashui_inspector.core.blobstore import Aborted
+from zhashui_inspector.core.blobstore import Aborted, sha256_of
 from zhashui_inspector.core.catalogue import canonical_content
 from zhashui_inspector.core.records import ROLE_LABELS, now_iso
 from zhashui_inspector.exchange import conflicts
@@ -35,6 +35,7 @@ from zhashui_inspector.exchange.validate import (
     Rejected,
     check_file,
     receive,
+    unreadable,
 )
 
 RESULT_LABELS = {
@@ -101,7 +102,7 @@ class _Prepared:
     received: Received | None = None
     checked: CheckedFile | None = None
     rejected: str = ""
-    known: bool = False
+    sha256: str = ""
 
 
 def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
@@ -159,21 +160,25 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
 
 def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: set[str],
              abort: Callable[[], bool] | None) -> _Prepared:
-    """Worker side: copy, hash and check; flush a copy that passed (it may be archived)."""
+    """Worker side: hash, and unless already imported copy and check; flush a copy that
+    passed (it may be archived). A file seen before is read once and never copied."""
     try:
+        first = sha256_of(path, abort=abort)
+        if first in known:
+            return _Prepared(path, sha256=first)
         received = receive(path, tmp_dir, abort=abort)
     except Rejected as exc:
         return _Prepared(path, rejected=exc.message)
+    except OSError as exc:
+        return _Prepared(path, rejected=unreadable(exc))
     try:
-        if received.sha256 in known:
-            return _Prepared(path, received, known=True)
         try:
             checked = check_file(received, expect)
         except Rejected as exc:
-            return _Prepared(path, received, rejected=exc.message)
+            return _Prepared(path, received, rejected=exc.message, sha256=received.sha256)
         with open(received.copy, "rb+") as fh:
             os.fsync(fh.fileno())
-        return _Prepared(path, received, checked)
+        return _Prepared(path, received, checked, sha256=received.sha256)
     except BaseException:
         received.copy.unlink(missing_ok=True)
         raise
@@ -196,8 +201,7 @@ def _drain(ahead: deque[Future[_Prepared]]) -> None:
 
 def _finish(office: Office, prepared: _Prepared) -> ImportResult:
     """Ledger side: recognise a known file, log a refusal, or place a checked file."""
-    path, received = prepared.path, prepared.received
-    sha = received.sha256 if received is not None else ""
+    path, sha = prepared.path, prepared.sha256
     if prepared.rejected:
         return _log_only(office, ImportResult(path, "rejected", prepared.rejected, sha))
     known = office.ledger.rows("SELECT * FROM source WHERE sha256 = ?", (sha,))

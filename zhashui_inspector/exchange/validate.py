@@ -113,8 +113,19 @@ def receive(path: Path, tmp_dir: Path, progress: Progress | None = None,
         raise
     except OSError as exc:
         copy.unlink(missing_ok=True)
-        raise Rejected(f"无法读取文件（{exc.strerror or exc}）", detail=str(exc)) from exc
+        raise Rejected(unreadable(exc), detail=str(exc)) from exc
     return Received(path, copy, digest.hexdigest(), size)
+
+
+def unreadable(exc: OSError) -> str:
+    """Why a returned file could not be read, in one Chinese sentence."""
+    if isinstance(exc, FileNotFoundError):
+        return "无法读取文件：找不到该文件（U 盘是否已拔出？）"
+    if isinstance(exc, PermissionError):
+        return "无法读取文件：没有读取权限"
+    if isinstance(exc, IsADirectoryError):
+        return "无法读取文件：这是文件夹"
+    return "无法读取文件：读取时出错（文件或 U 盘可能已损坏）"
 
 
 def _mkstemp(tmp_dir: Path) -> tuple[int, str]:
