@@ -1,4 +1,5 @@
-"""Table models of the office window: units, import log and conflicts.
+"""What the office window shows: a snapshot read on the worker, and its table models
+(units, import log, conflicts).
 
 One small model over a list of plain records; each table is a list of columns saying how
 a record shows in that column (text, tooltip, colour). The records come from the
@@ -8,10 +9,13 @@ exchange layer and are replaced whole when the window refreshes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from zhashui_inspector.exchange.status import LogEntry
+from zhashui_inspector.exchange.conflicts import Conflict, list_conflicts
+from zhashui_inspector.exchange.office import Office, Round
+from zhashui_inspector.exchange.status import LogEntry, OfficeStatus, import_log, office_status
 from zhashui_inspector.ui.qt import (
     QAbstractTableModel,
     QBrush,
@@ -26,6 +30,43 @@ OUTCOME_COLOURS = {"保留": "#c6efce", "黄牌": "#ffeb9c", "停牌": "#f8cbad"
 RESULT_TEXT = {"imported": "已导入", "replaced": "已导入（替换较早交回）", "unchanged": "未变化",
                "superseded": "已忽略（较早交回）", "rejected": "拒收"}
 WARNING = "#ffc7ce"
+RETURNED_SUFFIXES = {".sqlite", ".zsi"}
+
+
+@dataclass(frozen=True)
+class OfficeSnapshot:
+    """What the window shows, read in one go on the worker."""
+
+    round: Round
+    status: OfficeStatus
+    conflicts: list[Conflict]
+    log: list[LogEntry]
+    workbook: Path
+    outcomes: tuple[str, ...]
+    ratings: tuple[str, ...]
+    item_texts: dict[int, str] = field(default_factory=dict)
+
+
+def load_snapshot(folder: Path) -> OfficeSnapshot:
+    """Read everything the window shows (runs on the worker thread)."""
+    with Office.open(folder) as office:
+        return OfficeSnapshot(
+            office.current_round(), office_status(office),
+            list_conflicts(office, include_closed=True), import_log(office),
+            office.workbook_path, office.catalogue.outcomes, office.catalogue.ratings,
+            {i.no: i.text for i in office.catalogue.items()})
+
+
+def returned_files(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the work files directly inside it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir()
+                              if p.is_file() and p.suffix.lower() in RETURNED_SUFFIXES))
+        else:
+            out.append(path)
+    return out
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from zhashui_inspector.core.errors import ZhashuiError
-from zhashui_inspector.exchange.conflicts import Conflict, SideDetail
+from zhashui_inspector.exchange.conflicts import SideDetail
 from zhashui_inspector.exchange.importer import ImportBatch
 from zhashui_inspector.exchange.ledger import LEDGER_NAME
-from zhashui_inspector.exchange.office import Office, Round
-from zhashui_inspector.exchange.status import LogEntry, OfficeStatus
+from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.office_conflicts import ConflictsPane
 from zhashui_inspector.ui.office_dialogs import (
@@ -30,7 +28,14 @@ from zhashui_inspector.ui.office_dialogs import (
     RoundDialog,
     ask_passphrase,
 )
-from zhashui_inspector.ui.office_models import RecordTableModel, log_columns, unit_columns
+from zhashui_inspector.ui.office_models import (
+    OfficeSnapshot,
+    RecordTableModel,
+    load_snapshot,
+    log_columns,
+    returned_files,
+    unit_columns,
+)
 from zhashui_inspector.ui.qt import (
     QAbstractItemView,
     QCloseEvent,
@@ -57,45 +62,6 @@ from zhashui_inspector.ui.worker import FileWorker, Job, WorkerContext
 
 log = logging.getLogger(__name__)
 TITLE = "县委依法治县办"
-RETURNED_SUFFIXES = {".sqlite", ".zsi"}
-
-
-@dataclass(frozen=True)
-class OfficeSnapshot:
-    """What the window shows, read in one go on the worker."""
-
-    round: Round
-    status: OfficeStatus
-    conflicts: list[Conflict]
-    log: list[LogEntry]
-    workbook: Path
-    outcomes: tuple[str, ...]
-    ratings: tuple[str, ...]
-    item_texts: dict[int, str] = field(default_factory=dict)
-
-
-def load_snapshot(folder: Path) -> OfficeSnapshot:
-    from zhashui_inspector.exchange.conflicts import list_conflicts
-    from zhashui_inspector.exchange.status import import_log, office_status
-
-    with Office.open(folder) as office:
-        return OfficeSnapshot(
-            office.current_round(), office_status(office),
-            list_conflicts(office, include_closed=True), import_log(office),
-            office.workbook_path, office.catalogue.outcomes, office.catalogue.ratings,
-            {i.no: i.text for i in office.catalogue.items()})
-
-
-def returned_files(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the work files directly inside it."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir()
-                              if p.is_file() and p.suffix.lower() in RETURNED_SUFFIXES))
-        else:
-            out.append(path)
-    return out
 
 
 class OfficeWindow(QMainWindow):
