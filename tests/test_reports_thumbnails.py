@@ -1,13 +1,21 @@
-"""Evidence thumbnails for reports: the camera's own preview when usable, else a decode."""
+"""Evidence thumbnails for reports: made from the photo itself, cached by content hash."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
+from pathlib import Path
 
 from PIL import Image
 
-from zhashui_inspector.reports.thumbnails import embedded_preview, make_thumbnail, make_thumbnails
+from zhashui_inspector.reports.data import EvidenceRow
+from zhashui_inspector.reports.thumbnails import (
+    ThumbnailCache,
+    make_thumbnail,
+    make_thumbnails,
+    thumbnails_for,
+)
 
 
 def jpeg(size: tuple[int, int], colour: str = "red") -> bytes:
@@ -18,40 +26,34 @@ def jpeg(size: tuple[int, int], colour: str = "red") -> bytes:
     return out.getvalue()
 
 
-def with_preview(photo: bytes, preview: bytes, orientation: int = 1) -> bytes:
+def with_preview(photo: bytes, preview: bytes) -> bytes:
     """`photo` with an APP1 EXIF block whose IFD1 holds `preview`, as cameras write it."""
-    ifd0 = struct.pack("<H", 1) + struct.pack("<HHIHH", 0x0112, 3, 1, orientation, 0) + \
+    ifd0 = struct.pack("<H", 1) + struct.pack("<HHIHH", 0x0112, 3, 1, 1, 0) + \
         struct.pack("<I", 26)
     ifd1 = struct.pack("<H", 3) + struct.pack("<HHIHH", 0x0103, 3, 1, 6, 0) + \
         struct.pack("<HHII", 0x0201, 4, 1, 68) + struct.pack("<HHII", 0x0202, 4, 1, len(preview)) \
         + struct.pack("<I", 0)
     tiff = b"II" + struct.pack("<HI", 42, 8) + ifd0 + ifd1
-    assert len(tiff) == 68
     payload = b"Exif\x00\x00" + tiff + preview
     return photo[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + photo[2:]
 
 
-def test_camera_preview_is_used_as_it_is() -> None:
-    preview = jpeg((320, 240), "green")
-    photo = with_preview(jpeg((4000, 3000)), preview)
-    assert embedded_preview(photo) == preview
-    assert make_thumbnail(photo) == preview
+def row(data: bytes, name: str = "p.jpg", mime: str = "image/jpeg") -> EvidenceRow:
+    return EvidenceRow(unit="县财政局", item_no=1, name=name, kind="图片", caption="", size=len(data),
+                       sha256=hashlib.sha256(data).hexdigest(), source="x.sqlite", mime=mime,
+                       load=lambda: data)
 
 
-def test_preview_not_used_when_rotated_letterboxed_or_too_small() -> None:
-    big = jpeg((4000, 3000))
-    rotated = with_preview(big, jpeg((320, 240)), orientation=6)
-    assert embedded_preview(rotated) is None
-    thumb = make_thumbnail(rotated)
+def test_thumbnail_shows_the_photo_not_a_planted_preview() -> None:
+    # a preview that shows something else (green) must never stand in for the photo
+    photo = with_preview(jpeg((4000, 3000)), jpeg((320, 240), "green"))
+    thumb = make_thumbnail(photo)
     assert thumb is not None
     with Image.open(io.BytesIO(thumb)) as img:
-        assert img.size == (270, 360)  # decoded and turned upright instead
-    letterboxed = with_preview(jpeg((4000, 2250)), jpeg((320, 240)))  # 16:9 photo, 4:3 preview
-    assert embedded_preview(letterboxed) is None
-    tiny = with_preview(big, jpeg((80, 60)))
-    assert embedded_preview(tiny) is None
-    with Image.open(io.BytesIO(make_thumbnail(tiny) or b"")) as img:
         assert img.size == (360, 270)
+        left, right = img.getpixel((20, 135)), img.getpixel((340, 135))
+    assert left[2] > 200 and left[1] < 80     # blue half of the real photo
+    assert right[0] > 200 and right[1] < 80   # red half, no green anywhere
 
 
 def test_make_thumbnails_keeps_order_and_tolerates_bad_input() -> None:
@@ -67,3 +69,31 @@ def test_make_thumbnails_keeps_order_and_tolerates_bad_input() -> None:
         assert thumbs[k + 1] is None and thumbs[k + 2] is None and thumbs[k + 3] is None
     with Image.open(io.BytesIO(thumbs[0] or b"")) as img:
         assert img.size == (360, 270)
+
+
+def test_cache_is_used_on_the_second_report(tmp_path: Path) -> None:
+    photo = jpeg((2000, 1500))
+    calls = []
+
+    def counted() -> bytes:
+        calls.append(1)
+        return photo
+
+    pdf = row(b"%PDF-1.4 ...", "a.pdf", "application/pdf")
+    ev = row(photo)
+    ev = EvidenceRow(**{**ev.__dict__, "load": counted})
+    cache = ThumbnailCache(tmp_path / "thumbs")
+    first = thumbnails_for([pdf, ev], cache)
+    second = thumbnails_for([pdf, ev], cache)
+    assert first[0] is None and first[1] is not None
+    assert second == first and len(calls) == 1
+    (cached,) = (tmp_path / "thumbs").rglob("*.jpg")
+    assert cached.name == f"{ev.sha256}-360.jpg"
+
+
+def test_cache_never_builds_paths_from_anything_but_a_hash(tmp_path: Path) -> None:
+    cache = ThumbnailCache(tmp_path / "thumbs")
+    cache.put("../../evil", 360, b"x")
+    cache.put("a" * 64, 360, b"ok")
+    assert cache.get("../../evil", 360) is None
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["a" * 64 + "-360.jpg"]

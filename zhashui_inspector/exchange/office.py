@@ -139,6 +139,11 @@ class Office:
         return self.root / "workbook-history"
 
     @property
+    def thumbnail_dir(self) -> Path:
+        """Thumbnails made from archived photos for the reports (derived, safe to delete)."""
+        return self.root / "cache" / "thumbnails"
+
+    @property
     def tmp_dir(self) -> Path:
         path = self.root / "tmp"
         path.mkdir(exist_ok=True)

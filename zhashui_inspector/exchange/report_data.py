@@ -54,7 +54,7 @@ def county_data(office_dir: Path, unit: str | None = None) -> CountyData:
         return CountyData(
             office_name=office.ledger.office_name, round_name=current.name,
             stages=current.stages, generated_at=now_iso(), catalogue=office.catalogue,
-            policy=office.ledger.policy, units=units)
+            policy=office.ledger.policy, units=units, thumbnail_cache=office.thumbnail_dir)
 
 
 def _unit_data(office: Office, view: UnitView) -> UnitData:

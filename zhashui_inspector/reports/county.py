@@ -27,7 +27,7 @@ from zhashui_inspector.reports.layout import (
 )
 from zhashui_inspector.reports.stamp import STAMP_SIZE
 from zhashui_inspector.reports.styles import FRAME_WIDTH, RED, esc, human_time
-from zhashui_inspector.reports.thumbnails import is_image, make_thumbnails
+from zhashui_inspector.reports.thumbnails import ThumbnailCache, thumbnails_for
 from zhashui_inspector.reports.unit_report import pct, policy_section, unit_section
 
 COUNTY_TITLE = "法治政府建设示范单位复查验收评估报告"
@@ -50,7 +50,7 @@ def render_report(data: CountyData, out: Path, *,
                     subject=f"{data.round_name}：{'、'.join(u.name for u in data.units)}",
                     header=title, unit=first.name if single else "全县汇总",
                     keywords=(COUNTY_TITLE, data.round_name, data.catalogue.source))
-    thumbs = _all_thumbnails(data.units)
+    thumbs = _all_thumbnails(data.units, data.thumbnail_cache)
     story: list[Flowable] = title_block(data, title)
     if single:
         story += [Outline(first.name, 0)]
@@ -68,10 +68,11 @@ def render_report(data: CountyData, out: Path, *,
     return out
 
 
-def _all_thumbnails(units: tuple[UnitData, ...]) -> list[list[bytes | None]]:
+def _all_thumbnails(units: tuple[UnitData, ...],
+                    cache_dir: Path | None = None) -> list[list[bytes | None]]:
     """Thumbnails of every unit's photos, made in one pass (one worker pool)."""
     flat = [e for u in units for e in u.evidence]
-    thumbs = make_thumbnails(e.load if is_image(e.mime, e.name) else None for e in flat)
+    thumbs = thumbnails_for(flat, ThumbnailCache(cache_dir) if cache_dir else None)
     out: list[list[bytes | None]] = []
     at = 0
     for unit in units:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from zhashui_inspector.core.catalogue import Catalogue, Policy
 from zhashui_inspector.core.policy import UnitScore
@@ -94,3 +95,4 @@ class CountyData:
     catalogue: Catalogue
     policy: Policy
     units: tuple[UnitData, ...] = field(default=())
+    thumbnail_cache: Path | None = None   # folder for thumbnails made from evidence photos

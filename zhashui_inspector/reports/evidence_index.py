@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Image, Spacer
 from zhashui_inspector.reports.data import EvidenceRow
 from zhashui_inspector.reports.layout import ItemTable, grid_style, para
 from zhashui_inspector.reports.styles import esc
-from zhashui_inspector.reports.thumbnails import is_image, make_thumbnails
+from zhashui_inspector.reports.thumbnails import is_image, thumbnails_for
 
 THUMB_BOX = (44 * mm, 33 * mm)
 WIDTHS = (48 * mm, 12 * mm, 105 * mm)
@@ -42,8 +42,7 @@ def evidence_table(evidence: Sequence[EvidenceRow],
         return [para(esc("未提交佐证材料。"), "body")]
     ordered = sorted(evidence, key=lambda e: (e.item_no is None, e.item_no or 0, e.name))
     if thumbnails is None:
-        thumbnails = make_thumbnails(e.load if is_image(e.mime, e.name) else None
-                                     for e in ordered)
+        thumbnails = thumbnails_for(ordered)
     else:
         by_key = dict(zip([id(e) for e in evidence], thumbnails, strict=True))
         thumbnails = [by_key[id(e)] for e in ordered]

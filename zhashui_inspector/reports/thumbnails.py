@@ -1,25 +1,30 @@
 """Thumbnails of evidence photos for the report's evidence index, many at a time.
 
-A camera photo usually carries its own small preview in the EXIF block; when that
-preview is big enough and shows the whole picture it is used as it is, which costs
-nothing but reading the header. Otherwise the thumbnail comes from `core.thumbnails`
-(scaled JPEG decoding, EXIF orientation applied to the small image), which still has to
-entropy-decode the whole file: tens of milliseconds for a 4 MB photo. Decoding runs in
-a few threads, since Pillow releases the GIL while it decodes.
+Every thumbnail is made from the photo itself (`core.thumbnails`: scaled JPEG decoding,
+EXIF orientation applied to the small image). The small preview a camera writes into
+the EXIF block is never used: editing software often leaves it stale (uncropped,
+unretouched), and a returned file could carry a preview that shows something else, so a
+signed report would vouch for a picture that is not the evidence. Decoding still has to
+read the whole file (tens of milliseconds for a 4 MB photo), so thumbnails are kept in a
+cache folder keyed by the content's SHA-256: the first report pays, later ones do not.
+Decoding runs in a few threads, since Pillow releases the GIL while it decodes.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import struct
+import os
+import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from PIL import Image
 
 from zhashui_inspector.core.thumbnails import thumbnail_jpeg
+from zhashui_inspector.reports.data import EvidenceRow
 
 log = logging.getLogger(__name__)
 
@@ -32,70 +37,69 @@ def is_image(mime: str, name: str) -> bool:
         (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"))
 
 
-MIN_PREVIEW_PX = 160  # an embedded preview at least this long (~90 dpi at 45 mm) will do
-
-
 def make_thumbnail(data: bytes, size: int = THUMB_PX) -> bytes | None:
     """JPEG bytes of an upright thumbnail fitting size×size; None if not a readable image."""
     try:
-        return embedded_preview(data, size) or thumbnail_jpeg(data, size)
+        return thumbnail_jpeg(data, size)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         log.info("no thumbnail: %s", exc)
         return None
 
 
-def embedded_preview(data: bytes, size: int = THUMB_PX) -> bytes | None:
-    """The photo's own EXIF preview (IFD1 JPEG) when it is upright, at least
-    MIN_PREVIEW_PX long, no bigger than needed and of the photo's aspect ratio."""
-    if not data.startswith(b"\xff\xd8"):
-        return None
-    with Image.open(io.BytesIO(data)) as img:  # reads the headers only
-        exif = img.info.get("exif")
-        width, height = img.size
-        orientation = img.getexif().get(0x0112, 1) if exif else 1
-    preview = _ifd1_jpeg(exif) if isinstance(exif, bytes) else None
-    if preview is None or orientation != 1:
-        return None
-    try:
-        with Image.open(io.BytesIO(preview)) as small:
-            pw, ph = small.size
-            if small.format != "JPEG" or small.mode != "RGB":
-                return None
-    except OSError:
-        return None
-    if max(pw, ph) < MIN_PREVIEW_PX or max(pw, ph) > size * 2:
-        return None
-    if abs(pw / ph - width / height) > 0.02 * (width / height):  # letterboxed preview
-        return None
-    return preview
+class ThumbnailCache:
+    """Thumbnails on disk, one JPEG per content hash and size; derived data, safe to delete."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
-def _ifd1_jpeg(exif: bytes) -> bytes | None:
-    """The JPEG preview that IFD1 of an APP1 EXIF block points at, if any."""
-    if not exif.startswith(b"Exif\x00\x00"):
-        return None
-    tiff = exif[6:]
-    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
-    if order is None or len(tiff) < 8:
-        return None
-    try:
-        (ifd0,) = struct.unpack_from(order + "I", tiff, 4)
-        (count,) = struct.unpack_from(order + "H", tiff, ifd0)
-        (ifd1,) = struct.unpack_from(order + "I", tiff, ifd0 + 2 + 12 * count)
-        if not ifd1:
+    def _path(self, sha256: str, size: int) -> Path | None:
+        if not _SHA256.fullmatch(sha256):
+            return None  # never build a path from anything but a hash
+        return self.folder / sha256[:2] / f"{sha256}-{size}.jpg"
+
+    def get(self, sha256: str, size: int) -> bytes | None:
+        path = self._path(sha256, size)
+        try:
+            return path.read_bytes() if path else None
+        except OSError:
             return None
-        (count,) = struct.unpack_from(order + "H", tiff, ifd1)
-        tags = {}
-        for k in range(count):
-            tag, _type, _n, value = struct.unpack_from(order + "HHII", tiff, ifd1 + 2 + 12 * k)
-            tags[tag] = value
-    except struct.error:
-        return None
-    start, length = tags.get(0x0201), tags.get(0x0202)
-    if not start or not length or start + length > len(tiff):
-        return None
-    preview = tiff[start:start + length]
-    return preview if preview.startswith(b"\xff\xd8") else None
+
+    def put(self, sha256: str, size: int, jpeg: bytes) -> None:
+        path = self._path(sha256, size)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{threading.get_ident()}.part")
+            tmp.write_bytes(jpeg)
+            os.replace(tmp, path)
+        except OSError as exc:  # a full disk must not stop the report
+            log.info("thumbnail not cached: %s", exc)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def thumbnails_for(evidence: Iterable[EvidenceRow], cache: ThumbnailCache | None = None,
+                   size: int = THUMB_PX) -> list[bytes | None]:
+    """Thumbnails of the photos among `evidence`, in order (None for other files)."""
+    rows = list(evidence)
+    results: list[bytes | None] = [None] * len(rows)
+    todo: list[int] = []
+    for k, ev in enumerate(rows):
+        if ev.load is None or not is_image(ev.mime, ev.name):
+            continue
+        cached = cache.get(ev.sha256, size) if cache else None
+        if cached:
+            results[k] = cached
+        else:
+            todo.append(k)
+    made = make_thumbnails((rows[k].load for k in todo), size)
+    for k, jpeg in zip(todo, made, strict=True):
+        results[k] = jpeg
+        if jpeg and cache:
+            cache.put(rows[k].sha256, size, jpeg)
+    return results
 
 
 def make_thumbnails(loaders: Iterable[Callable[[], bytes] | None],
