@@ -89,12 +89,18 @@ def test_dropped_photo_and_pdf_are_added_and_shown(qtbot, open_window, practice_
     image_view = pane.preview("image")
     qtbot.waitUntil(lambda: image_view.canvas.image is not None, timeout=10_000)
     assert pane.stack.currentWidget() is image_view
-    shown = image_view.canvas.image
-    assert (shown.width(), shown.height()) == (800, 1200)
-    assert shown.pixelColor(shown.width() - 5, 5).red() > 180  # the mark turned to top-right
+    assert (image_view.full_size.width(), image_view.full_size.height()) == (800, 1200)
+    shown = image_view.canvas.image          # decoded at the size it is shown, upright
+    assert shown.height() > shown.width() and shown.height() <= 1200
+    assert abs(shown.width() / shown.height() - 800 / 1200) < 0.02
+    assert shown.pixelColor(shown.width() - 3, 3).red() > 180  # the mark turned to top-right
     before = image_view.canvas.scale
     image_view.zoom(2.0)
     assert image_view.canvas.scale == pytest.approx(before * 2)
+    # zoomed in, a sharper picture is decoded in the pool
+    qtbot.waitUntil(lambda: image_view.canvas.rendered_scale == pytest.approx(before * 2),
+                    timeout=10_000)
+    assert image_view.canvas.image.height() == pytest.approx(1200 * before * 2, abs=2)
     image_view.rotate(90)
     assert image_view.canvas.view_size().width() > image_view.canvas.view_size().height()
     image_view.fit_to_window()

@@ -63,26 +63,38 @@ def app_icon() -> QIcon:
 
 
 class FirstPaintProbe(QObject):
-    """Waits for the first paint of a ready window, prints the time and quits (`--smoke`)."""
+    """`--smoke`: waits for the first paint of the window's content, prints the time, quits.
 
-    def __init__(self, window: QWidget, is_ready: object, start: float) -> None:
+    The content is what the user came for (the checklist of a work file, or the start
+    page), so a window still saying "正在打开…" does not count.
+    """
+
+    def __init__(self, window: QWidget, start: float) -> None:
         super().__init__(window)
         self.window = window
-        self.is_ready = is_ready
         self.start = start
         self.elapsed_ms: float | None = None
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        ready = getattr(window, "ready", None)
+        is_ready = getattr(window, "is_ready", None)
+        if ready is None or is_ready is None or is_ready():
+            self._watch()
+        else:
+            ready.connect(self._watch)
+
+    def _watch(self) -> None:
+        content = getattr(self.window, "content_widget", None)
+        target = content() if callable(content) else self.window
+        target.installEventFilter(self)
+        target.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (self.elapsed_ms is None and event.type() == QEvent.Type.Paint
-                and isinstance(watched, QWidget) and watched.window() is self.window
-                and callable(self.is_ready) and self.is_ready()):
+        if self.elapsed_ms is None and event.type() == QEvent.Type.Paint:
             self.elapsed_ms = (time.perf_counter() - self.start) * 1000
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self._finish)
         return False
 
     def _finish(self) -> None:
-        QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
         print(f"窗口首次绘制：距进程启动 {self.elapsed_ms:.0f} 毫秒", flush=True)
         QApplication.exit(0)
 
@@ -101,7 +113,7 @@ def run(file: str | os.PathLike[str] | None = None, smoke: bool = False, demo: b
     else:
         window = manager.show_start()
     if smoke:
-        FirstPaintProbe(window, manager.is_ready, PROCESS_START)
+        FirstPaintProbe(window, PROCESS_START)
         # a window that never becomes ready must not hang a smoke test
         QTimer.singleShot(60_000, lambda: QApplication.exit(3))
     code = app.exec()

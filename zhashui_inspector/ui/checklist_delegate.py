@@ -70,6 +70,7 @@ class ChecklistDelegate(QStyledItemDelegate):
         self._metrics: dict[str, QFontMetrics] = {}
         self._advance: dict[tuple[str, str], int] = {}
         self._text_height: dict[tuple[str, int, int], int] = {}
+        self._heights: dict[tuple[str, int, int, bool, int], int] = {}
 
     def _fm(self, font: QFont) -> tuple[str, QFontMetrics]:
         key = font.key()
@@ -148,9 +149,16 @@ class ChecklistDelegate(QStyledItemDelegate):
         return notes
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
-        width = self.width_source.width() if self.width_source is not None else 600
-        card = self.layout(QRect(0, 0, max(width, 320), 10), option.font, index)
-        return QSize(width, card.bottom)
+        width = max(self.width_source.width() if self.width_source is not None else 600, 320)
+        notes = len(self._notes(index.data(StateRole), index.data(LinkedStateRole)))
+        key = (option.font.key(), index.data(ItemNoRole), width, self.unit_mode, notes)
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 4000:
+                self._heights.clear()
+            height = self._heights[key] = self.layout(QRect(0, 0, width, 10), option.font,
+                                                      index).bottom
+        return QSize(width, height)
 
     # ---- painting ---------------------------------------------------------------------
 

@@ -22,6 +22,11 @@ TextRole = Qt.ItemDataRole.UserRole + 14
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+HANDLED_ROLES = frozenset({DISPLAY, TOOLTIP, ACCESSIBLE, int(ItemNoRole), int(StateRole),
+                           int(LinkedStateRole), int(TextRole)})
 
 
 def describe_state(state: ItemState | None) -> str:
@@ -81,12 +86,13 @@ class ChecklistModel(QAbstractListModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.item_nos):
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
+        role = int(role)
+        if role not in HANDLED_ROLES or not 0 <= index.row() < len(self.item_nos):
             return None
         no = self.item_nos[index.row()]
         state = self.states.get(no)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return f"{no}. {self.catalogue.item(no).text}"
         if role == ItemNoRole:
             return no
@@ -96,8 +102,8 @@ class ChecklistModel(QAbstractListModel):
             return state
         if role == LinkedStateRole:
             return None if self.linked is None else self.linked.get(no)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE:
             return f"第 {no} 项，{describe_state(state)}：{self.catalogue.item(no).text}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             return describe_state(state)
         return None

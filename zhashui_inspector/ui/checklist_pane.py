@@ -17,6 +17,7 @@ from zhashui_inspector.ui.qt import (
     QLabel,
     QListView,
     QModelIndex,
+    QScrollArea,
     QSplitter,
     Qt,
     QUndoStack,
@@ -84,7 +85,13 @@ class ChecklistPane(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("checklistSplitter")
         self.splitter.addWidget(top)
-        self.splitter.addWidget(self.editor)
+        # In a scroll area: a different item's text must not lay out the whole window again.
+        editor_area = QScrollArea(self)
+        editor_area.setWidgetResizable(True)
+        editor_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        editor_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor_area.setWidget(self.editor)
+        self.splitter.addWidget(editor_area)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
@@ -108,7 +115,7 @@ class ChecklistPane(QWidget):
         self.delegate.unit_mode = unit_mode
         self.delegate.read_only = read_only
         self.editor.set_mode(unit_mode=unit_mode, read_only=read_only)
-        self.view.doItemsLayout()
+        self.view.scheduleDelayedItemsLayout()
 
     def _load_states(self) -> None:
         if self.unit is None:
@@ -116,6 +123,7 @@ class ChecklistPane(QWidget):
         linked = self.session.linked_unit(self.unit)
         self.model.set_states(self.session.unit(self.unit).items,
                               linked.items if linked is not None else None)
+        self.view.scheduleDelayedItemsLayout()   # cards of this unit may differ in height
 
     def set_scope(self, item_nos: list[int], current: int | None, title: str) -> None:
         keep = current if current is not None else self.current_item()
@@ -164,6 +172,10 @@ class ChecklistPane(QWidget):
             self._show_current()
         elif change.kind is ChangeKind.ITEMS and change.unit == self.unit:
             self.model.items_changed(change.item_nos)
+            for no in change.item_nos:   # a card may grow or shrink by a line of notes
+                row = self.model.row_of(no)
+                if row is not None:
+                    self.delegate.sizeHintChanged.emit(self.model.index(row))
             if self.current_item() in change.item_nos:
                 self._show_current()
 

@@ -156,7 +156,9 @@ class EvidenceIngest(QObject):
         dialog = qt.QProgressDialog(self.tr("正在添加材料…"), self.tr("取消"), 0, PROGRESS_STEPS,
                                  self.window)
         dialog.setWindowTitle(self.tr("添加佐证材料"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: the inspector may go on rating while photos stream in (and a modal
+        # dialog would run the event loop inside every progress update).
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
         dialog.setMinimumDuration(400)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)

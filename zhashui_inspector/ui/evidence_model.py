@@ -38,11 +38,24 @@ class EvidenceListModel(QAbstractListModel):
         thumbnails.ready.connect(self._thumbnail_ready)
 
     def set_items(self, items: list[Evidence]) -> None:
-        if [e for e in items] == self.items:
+        """Show `items`; files added at the end or one taken out do not reset the view."""
+        items = list(items)
+        old = self.items
+        if items == old:
             return
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+        if len(items) > len(old) and items[:len(old)] == old:
+            self.beginInsertRows(ROOT, len(old), len(items) - 1)
+            self.items = items
+            self.endInsertRows()
+        elif len(items) == len(old) - 1 and all(e in old for e in items):
+            gone = next(row for row, e in enumerate(old) if e not in items)
+            self.beginRemoveRows(ROOT, gone, gone)
+            self.items = items
+            self.endRemoveRows()
+        else:
+            self.beginResetModel()
+            self.items = items
+            self.endResetModel()
 
     def evidence(self, index: AnyIndex) -> Evidence | None:
         if not index.isValid() or not 0 <= index.row() < len(self.items):

@@ -89,18 +89,26 @@ class ItemEditor(QFrame):
         clear.clicked.connect(lambda: self._rate(None))
         self.rating_buttons[None] = clear
         rating_row.addWidget(clear)
-        rating_row.addSpacing(16)
+        rating_row.addStretch(1)
+        methods_row = QHBoxLayout()
+        methods_row.setSpacing(14)
+        methods_label = QLabel(self.tr("核查方式："), self)
+        methods_row.addWidget(methods_label)
         self.method_boxes: dict[str, QCheckBox] = {}
         for method in catalogue.methods:
             box = QCheckBox(method, self)
             box.setAccessibleName(self.tr("核查方式：{0}").format(method))
             box.toggled.connect(lambda on, m=method: self._toggle_method(m, on))
             self.method_boxes[method] = box
-            rating_row.addWidget(box)
-        rating_row.addStretch(1)
+            methods_row.addWidget(box)
+        methods_row.addStretch(1)
+        rows = QVBoxLayout()
+        rows.setSpacing(6)
+        rows.addLayout(rating_row)
+        rows.addLayout(methods_row)
         self.rating_row = QWidget(self)
-        self.rating_row.setLayout(rating_row)
-        rating_row.setContentsMargins(0, 0, 0, 0)
+        self.rating_row.setLayout(rows)
+        rows.setContentsMargins(0, 0, 0, 0)
 
         self.na_box = QCheckBox(self.tr("本项不适用（不属于本单位职能）"), self)
         self.na_box.setAccessibleName(self.tr("本项不适用"))

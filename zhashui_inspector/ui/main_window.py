@@ -24,6 +24,7 @@ from zhashui_inspector.ui.qt import (
     QDropEvent,
     QLabel,
     QMainWindow,
+    QScrollArea,
     QSizePolicy,
     Qt,
     QTabWidget,
@@ -32,8 +33,8 @@ from zhashui_inspector.ui.qt import (
     QUndoStack,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
-from zhashui_inspector.ui.self_report import SelfReportPane
 from zhashui_inspector.ui.session import Session
 from zhashui_inspector.ui.settings import (
     load_bytes,
@@ -51,10 +52,12 @@ from zhashui_inspector.ui.window_commands import WindowCommands
 from zhashui_inspector.ui.window_menus import build_menus, build_toolbar
 
 APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 class MainWindow(QMainWindow):
+    ready = Signal()   # the work file is shown
+
     def __init__(self, manager: object, parent: QWidget | None = None,
                  today: date | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +106,11 @@ class MainWindow(QMainWindow):
 
     def _mark_ready(self) -> None:
         self._ready = True
+        self.ready.emit()
+
+    def content_widget(self) -> QWidget:
+        """What the user came for: the checklist (the first paint of it ends `--smoke`)."""
+        return self.checklist.view.viewport() if self._ready else self
 
     def _build_workspace(self) -> None:
         session = self.session
@@ -117,7 +125,7 @@ class MainWindow(QMainWindow):
         self.tree_pane = StandardsTreePane(self.tree_model, self)
         self.tree_pane.set_unit_mode(unit_mode)
         self.checklist = ChecklistPane(session, self.undo_stack, self)
-        self.self_report = SelfReportPane(session, self)
+        self._self_report = None  # built when its tab is first opened
         self.evidence = EvidencePane(session, self.undo_stack, self.ingest, self.thumbnails, self)
         self.switcher = UnitSwitcher(session, self)
         self.banner = UnitBanner(self)
@@ -126,7 +134,8 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("centreTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.checklist, self.tr("检查表"))
-        self.tabs.addTab(self.self_report, self.tr("自评报告"))
+        self.tabs.addTab(QWidget(self), self.tr("自评报告"))
+        self.tabs.currentChanged.connect(self._tab_changed)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -138,9 +147,14 @@ class MainWindow(QMainWindow):
 
         self.tree_dock = self._dock("standardsDock", self.tr("创建标准"), self.tree_pane,
                                     Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.evidence_dock = self._dock("evidenceDock", self.tr("佐证材料"), self.evidence,
+        evidence_area = QScrollArea(self)   # keeps its layout changes to itself
+        evidence_area.setWidgetResizable(True)
+        evidence_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        evidence_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        evidence_area.setWidget(self.evidence)
+        self.evidence_dock = self._dock("evidenceDock", self.tr("佐证材料"), evidence_area,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.tree_dock, self.evidence_dock], [340, 440],
+        self.resizeDocks([self.tree_dock, self.evidence_dock], [330, 430],
                          Qt.Orientation.Horizontal)
 
         self.stage_label = QLabel(self)
@@ -163,7 +177,6 @@ class MainWindow(QMainWindow):
         self.checklist.message.connect(self.show_message)
         self.ingest.message.connect(self.show_message)
         self.switcher.unit_selected.connect(self.switch_unit)
-        self.self_report.count_changed.connect(self._update_report_tab)
         session.changed.connect(self.on_change)
 
         title = f"{session.path.name} — {APP_TITLE}"
@@ -179,8 +192,8 @@ class MainWindow(QMainWindow):
         else:
             self.checklist.splitter.setSizes([560, 260])
         first = str(settings().value(f"last_unit/{session.identity.file_id}", "") or "")
+        self.tree_pane.select_all_items()   # the checklist shows every item
         self.switch_unit(first if first in session.units else session.units[0])
-        self.tree_pane.select_all_items()
         self.checklist.view.setFocus()
         self.commands.restore_linked_file()
 
@@ -194,6 +207,37 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
+
+    @property
+    def self_report(self):  # type: ignore[no-untyped-def]
+        """The self-report pane, made the first time anyone needs it."""
+        if self._self_report is None:
+            from zhashui_inspector.ui.self_report import SelfReportPane
+
+            pane = SelfReportPane(self.session, self)
+            pane.count_changed.connect(self._update_report_tab)
+            current = self.tabs.currentIndex()
+            placeholder = self.tabs.widget(1)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, pane, "")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+            self._self_report = pane
+            if self.unit is not None:
+                pane.set_unit(self.unit)
+        return self._self_report
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.tabs.setCurrentWidget(self.self_report)
+
+    def flush_editors(self) -> None:
+        """Save text still waiting for a typing pause (before switching, signing, closing)."""
+        self.checklist.editor.flush()
+        if self._self_report is not None:
+            self._self_report.flush()
 
     def _show_stage(self) -> None:
         status = stage_status(self.session.identity.stages, self.today)
@@ -210,16 +254,17 @@ class MainWindow(QMainWindow):
     def switch_unit(self, unit: str) -> None:
         if unit == self.unit or unit not in self.session.units:
             return
-        self.checklist.editor.flush()
-        self.self_report.flush()
+        self.flush_editors()
         self.unit = unit
         self.switcher.select_unit(unit)
         cache = self.session.unit(unit)
         self.tree_model.set_states(cache.items, unit_mode=self.session.role == "unit")
-        self.tree_pane.refilter()
         self.checklist.set_unit(unit)
-        self.tree_pane.emit_scope()
-        self.self_report.set_unit(unit)
+        if self.tree_pane.proxy.is_active():   # a filter on ratings shows other items now
+            self.tree_pane.refilter()
+            self.tree_pane.emit_scope()
+        if self._self_report is not None:
+            self._self_report.set_unit(unit)
         self.evidence.set_target(unit, self.checklist.current_item())
         self._refresh_unit_state()
         settings().setValue(f"last_unit/{self.session.identity.file_id}", unit)
@@ -275,8 +320,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._ready:
-            self.checklist.editor.flush()
-            self.self_report.flush()
+            self.flush_editors()
             if self.session.failed_count() and qt.QMessageBox.question(
                     self, self.tr("有修改未能保存"),
                     self.tr("有修改未能写入工作文件（见状态栏）。仍要关闭吗？未保存的修改将丢失。"),

@@ -24,6 +24,11 @@ class SaveIndicator(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.label)
         layout.addWidget(self.retry_button)
+        # A steady width: "正在保存…" and "已保存 HH:MM:SS" alternate on every edit, and a
+        # label that changes size makes the whole window lay itself out again.
+        self._normal_width = max(self.label.fontMetrics().horizontalAdvance(t)
+                                 for t in (self.label.text(), self.tr("已保存 00:00:00"))) + 8
+        self.label.setFixedSize(self._normal_width, self.label.sizeHint().height())
         self.state = SaveState(SaveStatus.SAVED)
         self._set_problem(False)
         self.retry_button.hide()
@@ -40,6 +45,12 @@ class SaveIndicator(QWidget):
         else:
             self.label.setText(state.message)
             self.label.setToolTip(state.message)
+        width = self._normal_width
+        if status in (SaveStatus.FAILED, SaveStatus.REJECTED):
+            width = max(width, min(self.label.fontMetrics().horizontalAdvance(state.message) + 8,
+                                   720))
+        if self.label.width() != width:
+            self.label.setFixedWidth(width)
         self._set_problem(status in (SaveStatus.FAILED, SaveStatus.REJECTED))
 
     def _set_problem(self, problem: bool) -> None:

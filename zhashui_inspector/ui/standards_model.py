@@ -7,18 +7,23 @@ import enum
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.core.records import ItemState
 from zhashui_inspector.core.text import parse_item_spec
-from zhashui_inspector.ui.icons import rating_colour, rating_dot
+from zhashui_inspector.ui.icons import UNRATED_COLOUR, rating_colour, rating_dot
 from zhashui_inspector.ui.qt import (
     QAbstractItemModel,
+    QColor,
     QModelIndex,
     QObject,
+    QPainter,
     QPersistentModelIndex,
+    QPixmap,
+    QRectF,
     QSortFilterProxyModel,
     Qt,
 )
@@ -31,6 +36,20 @@ KindRole = Qt.ItemDataRole.UserRole + 4
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
+
+# Roles as plain ints: views ask data() thousands of times per repaint.
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+DECORATION = int(Qt.ItemDataRole.DecorationRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+NO_FLAGS = Qt.ItemFlag.NoItemFlags
+BAR_WIDTH, BAR_HEIGHT = 34, 7
+HANDLED_ROLES = frozenset({DISPLAY, DECORATION, TOOLTIP, ACCESSIBLE, FOREGROUND, ALIGNMENT,
+                           int(NodeRole), int(ItemNosRole), int(CountsRole), int(KindRole)})
 
 
 class NodeKind(enum.Enum):
@@ -76,6 +95,32 @@ def build_nodes(catalogue: Catalogue) -> list[Node]:
     return top
 
 
+BAR_ORDER: tuple[str | None, ...] = ("达标", "基本达标", "未达标", NOT_APPLICABLE, None)
+
+
+@cache
+def progress_bar(shares: tuple[int, ...]) -> QPixmap:
+    """A small bar split by rating colours (then grey for 未评), drawn at 2x for high DPI.
+
+    A pixmap, not a painting delegate: the view draws it natively, which keeps repainting
+    the tree cheap.
+    """
+    pixmap = QPixmap(BAR_WIDTH * 2, BAR_HEIGHT * 2)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    total = sum(shares)
+    painter = QPainter(pixmap)
+    painter.fillRect(QRectF(0, 1, BAR_WIDTH, BAR_HEIGHT - 2), QColor(UNRATED_COLOUR).lighter(150))
+    x = 0.0
+    for rating, count in zip(BAR_ORDER[:-1], shares, strict=False):
+        width = BAR_WIDTH * count / total if total else 0.0
+        if width > 0:
+            painter.fillRect(QRectF(x, 1, width, BAR_HEIGHT - 2), rating_colour(rating))
+        x += width
+    painter.end()
+    return pixmap
+
+
 def progress_text(counts: Counter[str | None], *, unit_mode: bool) -> str:
     """'rated / applicable' for inspectors; for units, items with evidence or explained."""
     total = sum(counts.values())
@@ -100,19 +145,31 @@ class StandardsTreeModel(QAbstractItemModel):
                            for item in sub.children}
         self.states: dict[int, ItemState] = {}
         self.unit_mode = False
+        self._counts: dict[int, Counter[str | None]] = {}   # by id(node), until data changes
 
     # ---- the unit shown -------------------------------------------------------------
 
     def set_states(self, states: dict[int, ItemState], *, unit_mode: bool = False) -> None:
         self.states = states
         self.unit_mode = unit_mode
+        self._counts.clear()
         self._all_changed()
 
     def items_changed(self, item_nos: Iterable[int]) -> None:
-        wanted = set(item_nos)
-        if not wanted:
+        """Some items changed: they, their sub-area, area and 全部指标 show new values."""
+        changed: dict[int, Node] = {}
+        for no in item_nos:
+            node: Node | None = self.item_nodes.get(no)
+            while node is not None:
+                changed[id(node)] = node
+                node = node.parent
+        if not changed:
             return
-        self._all_changed()  # ancestors' counts change too; 117 rows are cheap to repaint
+        changed[id(self.top[0])] = self.top[0]
+        self._counts.clear()
+        for node in changed.values():
+            self.dataChanged.emit(self.createIndex(node.row, 0, node),
+                                  self.createIndex(node.row, self.COLUMNS - 1, node))
 
     def _all_changed(self) -> None:
         """One signal per group of siblings: 41 signals for 117 rows."""
@@ -128,6 +185,9 @@ class StandardsTreeModel(QAbstractItemModel):
             self._siblings_changed(node.children)
 
     def counts(self, node: Node) -> Counter[str | None]:
+        cached = self._counts.get(id(node))
+        if cached is not None:
+            return cached
         counts: Counter[str | None] = Counter()
         for no in node.item_nos:
             state = self.states.get(no)
@@ -135,6 +195,7 @@ class StandardsTreeModel(QAbstractItemModel):
             if self.unit_mode and state is not None and state.rating != NOT_APPLICABLE \
                     and state.evidence_count:
                 counts["有材料"] += 1
+        self._counts[id(node)] = counts
         return counts
 
     # ---- QAbstractItemModel ----------------------------------------------------------
@@ -146,11 +207,15 @@ class StandardsTreeModel(QAbstractItemModel):
         return node if isinstance(node, Node) else None
 
     def index(self, row: int, column: int, parent: AnyIndex = ROOT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        parent_node = self.node(parent)
-        siblings = self.top if parent_node is None else parent_node.children
-        return self.createIndex(row, column, siblings[row])
+        if parent.isValid():
+            if parent.column() != 0:
+                return QModelIndex()
+            siblings = parent.internalPointer().children
+        else:
+            siblings = self.top
+        if 0 <= row < len(siblings) and 0 <= column < self.COLUMNS:
+            return self.createIndex(row, column, siblings[row])
+        return QModelIndex()
 
     def parent(self, index: AnyIndex = ROOT) -> QModelIndex:  # type: ignore[override]
         node = self.node(index)
@@ -168,9 +233,7 @@ class StandardsTreeModel(QAbstractItemModel):
         return self.COLUMNS
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return ITEM_FLAGS if index.isValid() else NO_FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -178,7 +241,10 @@ class StandardsTreeModel(QAbstractItemModel):
             return ("指标", "进度")[section] if 0 <= section < self.COLUMNS else None
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
+        role = int(role)
+        if role not in HANDLED_ROLES:
+            return None
         node = self.node(index)
         if node is None:
             return None
@@ -199,40 +265,43 @@ class StandardsTreeModel(QAbstractItemModel):
         if role == CountsRole:
             return self.counts(node)
         if column == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return node.label
-            if role == Qt.ItemDataRole.DecorationRole:
+            if role == DECORATION:
                 return rating_dot(rating)
-            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role in (TOOLTIP, ACCESSIBLE):
                 return f"{node.tooltip}\n{self._state_text(state)}"
         else:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 if self.unit_mode:
                     return "不适用" if rating == NOT_APPLICABLE else (
                         f"{state.evidence_count} 件" if state and state.evidence_count else "—")
                 return rating or "未评"
-            if role == Qt.ItemDataRole.ForegroundRole:
+            if role == FOREGROUND:
                 return rating_colour(rating)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == ALIGNMENT:
+                return RIGHT_ALIGNED
         return None
 
     def _group_data(self, node: Node, column: int, role: int) -> Any:
         if role == CountsRole:
             return self.counts(node)
         if column == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return node.label
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == TOOLTIP:
                 return f"{node.tooltip or node.label}\n{self._counts_text(self.counts(node))}"
-            if role == Qt.ItemDataRole.AccessibleTextRole:
+            if role == ACCESSIBLE:
                 return f"{node.label}，{self._counts_text(self.counts(node))}"
         else:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return progress_text(self.counts(node), unit_mode=self.unit_mode)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == DECORATION:
+                counts = self.counts(node)
+                return progress_bar(tuple(counts.get(r, 0) for r in BAR_ORDER))
+            if role == ALIGNMENT:
+                return RIGHT_ALIGNED
+            if role == TOOLTIP:
                 return self._counts_text(self.counts(node))
         return None
 

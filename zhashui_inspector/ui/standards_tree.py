@@ -5,24 +5,14 @@ Selecting a node tells the window which items the checklist should show.
 
 from __future__ import annotations
 
-from collections import Counter
-
-from zhashui_inspector.ui.icons import UNRATED_COLOUR, rating_colour
 from zhashui_inspector.ui.qt import (
     QAbstractItemView,
     QButtonGroup,
-    QColor,
     QGridLayout,
     QHeaderView,
     QLineEdit,
     QModelIndex,
-    QPainter,
-    QPersistentModelIndex,
-    QRect,
     QSizePolicy,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     Qt,
     QToolButton,
     QTreeView,
@@ -31,8 +21,7 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 from zhashui_inspector.ui.standards_model import (
-    NOT_APPLICABLE,
-    CountsRole,
+    BAR_WIDTH,
     Node,
     NodeKind,
     NodeRole,
@@ -40,63 +29,6 @@ from zhashui_inspector.ui.standards_model import (
     StandardsFilterProxy,
     StandardsTreeModel,
 )
-
-BAR_WIDTH = 34
-
-
-class ProgressDelegate(QStyledItemDelegate):
-    """Column 1 of group rows: a small bar split by rating colours, then 'rated/applicable'."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        node = index.data(NodeRole)
-        counts = index.data(CountsRole)
-        if not isinstance(node, Node) or node.kind is NodeKind.ITEM or not counts:
-            super().paint(painter, option, index)
-            return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style = opt.widget.style() if opt.widget else None
-        text = opt.text
-        opt.text = ""
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        rect = opt.rect.adjusted(4, 0, -4, 0)
-        bar = QRect(rect.left(), rect.center().y() - 3, BAR_WIDTH, 6)
-        self._draw_bar(painter, bar, counts)
-        painter.save()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(opt.palette.highlightedText().color() if selected
-                       else opt.palette.text().color())
-        painter.drawText(rect.adjusted(BAR_WIDTH + 6, 0, 0, 0),
-                         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802
-                 index: QModelIndex | QPersistentModelIndex):  # type: ignore[no-untyped-def]
-        size = super().sizeHint(option, index)
-        node = index.data(NodeRole)
-        if isinstance(node, Node) and node.kind is not NodeKind.ITEM:
-            size.setWidth(size.width() + BAR_WIDTH + 10)
-        return size
-
-    @staticmethod
-    def _draw_bar(painter: QPainter, rect: QRect, counts: Counter[str | None]) -> None:
-        total = sum(v for k, v in counts.items() if k != "有材料")
-        if total <= 0:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.fillRect(rect, QColor(UNRATED_COLOUR).lighter(150))
-        x = float(rect.left())
-        for rating in ("达标", "基本达标", "未达标", NOT_APPLICABLE):
-            share = counts.get(rating, 0) / total
-            width = share * rect.width()
-            if width > 0:
-                painter.fillRect(int(round(x)), rect.top(), max(1, int(round(width))),
-                                 rect.height(), rating_colour(rating))
-            x += width
-        painter.restore()
 
 
 class StandardsTreePane(QWidget):
@@ -125,12 +57,11 @@ class StandardsTreePane(QWidget):
         self.view.setUniformRowHeights(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.setItemDelegateForColumn(1, ProgressDelegate(self.view))
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, BAR_WIDTH + 22 + self.fontMetrics().horizontalAdvance("76/76 "))
+        header.resizeSection(1, BAR_WIDTH + 24 + self.fontMetrics().horizontalAdvance("76/76 "))
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self._expand_areas()
 

@@ -26,6 +26,7 @@ from zhashui_inspector.ui.qt import (
     QRectF,
     QRunnable,
     Qt,
+    QThread,
     QThreadPool,
     Signal,
 )
@@ -78,7 +79,12 @@ class ThumbnailCache(QObject):
                  pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.pool = pool or QThreadPool.globalInstance()
+        if pool is None:
+            # One low-priority thread: thumbnails must never take the CPU from the window.
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            pool.setThreadPriority(QThread.Priority.LowPriority)
+        self.pool = pool
         self._relay = _Relay(self)
         self._relay.decoded.connect(self._decoded)
         self._icons: OrderedDict[str, QIcon] = OrderedDict()

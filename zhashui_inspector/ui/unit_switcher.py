@@ -123,7 +123,13 @@ class UnitSwitcher(QComboBox):
         self.setToolTip(self.tr("切换被评估单位（Ctrl+1 … Ctrl+9 直接切换）"))
         self.model_ = UnitListModel(session, self)
         self.setModel(self.model_)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Room for the longest entry once, so progress changes never resize the toolbar.
+        longest = max((len(self.model_.data(self.model_.index(r)) or "")
+                       for r in range(self.model_.rowCount())), default=12)
+        self.setMinimumContentsLength(longest + 3)
+        self.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setFixedSize(self.sizeHint())
         self.setMaxVisibleItems(16)
         self.currentIndexChanged.connect(self._index_changed)
         session.changed.connect(self._on_change)

@@ -73,12 +73,9 @@ class WindowCommands(QObject):
         a[Act.REDO].setEnabled(False)
         stack.canUndoChanged.connect(a[Act.UNDO].setEnabled)
         stack.canRedoChanged.connect(a[Act.REDO].setEnabled)
-        stack.undoTextChanged.connect(
-            lambda text: a[Act.UNDO].setToolTip(self.tr("撤销：{0}（Ctrl+Z）").format(text)
-                                                if text else self.tr("撤销（Ctrl+Z）")))
-        stack.redoTextChanged.connect(
-            lambda text: a[Act.REDO].setToolTip(self.tr("重做：{0}（Ctrl+Shift+Z）").format(text)
-                                                if text else self.tr("重做（Ctrl+Shift+Z）")))
+        # What undo would take back goes to the status bar: changing the action's own text
+        # on every edit would lay out the toolbar, and with it the window, each time.
+        stack.indexChanged.connect(self._show_undo_text)
         stack.indexChanged.connect(self._follow_undo)
         unit_mode = self.session.role == "unit"
         for act in (Act.LOAD_SELF_CHECK, Act.DROP_SELF_CHECK):
@@ -129,6 +126,11 @@ class WindowCommands(QObject):
         pane.select_all_items()
         return self.w.checklist.go_to(item_no)
 
+    def _show_undo_text(self, _index: int) -> None:
+        text = self.w.undo_stack.undoText()
+        if text:
+            self.w.statusBar().showMessage(self.tr("可撤销：{0}（Ctrl+Z）").format(text), 4000)
+
     def _follow_undo(self, _index: int) -> None:
         """After undo or redo, show the unit and item that changed."""
         stack = self.w.undo_stack
@@ -146,8 +148,7 @@ class WindowCommands(QObject):
         unit = self.w.unit
         if unit is None:
             return
-        self.w.checklist.editor.flush()
-        self.w.self_report.flush()
+        self.w.flush_editors()
         dialog = SignOffDialog(self.session, unit, str(settings().value("last_signer", "") or ""),
                                self.w)
         if dialog.exec():
@@ -216,8 +217,7 @@ class WindowCommands(QObject):
                                                  WORK_FILES)
         if not target:
             return
-        self.w.checklist.editor.flush()
-        self.w.self_report.flush()
+        self.w.flush_editors()
         self.session.run(lambda ctx: ctx.require().hand_back(Path(target)),
                          lambda out: self.w.show_message(self.tr("已写出交回文件 {0}").format(out)),
                          lambda exc: qt.QMessageBox.warning(self.w, self.tr("写出交回文件"), str(exc)))
@@ -235,7 +235,7 @@ class WindowCommands(QObject):
 
     def build_checklist(self, unit: str | None, then: Any) -> None:
         """Render the checklist PDF on the worker (it reads the file), then print or save it."""
-        self.w.checklist.editor.flush()
+        self.w.flush_editors()
         out = Path(tempfile.mkdtemp(prefix="zhashui-print-")) / (
             f"{unit}检查表.pdf" if unit else "空白检查表.pdf")
 

@@ -170,6 +170,9 @@ class FileWorker(QObject):
 
 
 def _finish(thread: QThread, runner: _Runner) -> None:
-    if thread.isRunning():
-        QMetaObject.invokeMethod(runner, "shut_down", Qt.ConnectionType.QueuedConnection)
-        thread.wait()
+    try:
+        if thread.isRunning():
+            QMetaObject.invokeMethod(runner, "shut_down", Qt.ConnectionType.QueuedConnection)
+            thread.wait()
+    except RuntimeError:  # already gone with its owner at interpreter exit
+        pass
