@@ -88,11 +88,18 @@ def make_demo(out: Path) -> Path:
     out = Path(out)
     for stale in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
         stale.unlink(missing_ok=True)
-    catalogue = Catalogue.load()
-    units = [u.name for u in catalogue.units]
+    units = [u.name for u in Catalogue.load().units]
+    with WorkFile.create(out, role="inspector", holder=DEMO_HOLDER, units=units) as wf:
+        fill_demo(wf)
+    return out
+
+
+def fill_demo(wf: WorkFile) -> None:
+    """Ratings, photos, a PDF, a self-report and one sign-off, in any inspector file."""
+    catalogue = wf.catalogue
+    units = list(wf.units)
     rnd = random.Random(2023)
-    with WorkFile.create(out, role="inspector", holder=DEMO_HOLDER, units=units) as wf, \
-            tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         items = [i.no for i in catalogue.items()]
         for idx, unit in enumerate(units):
@@ -111,18 +118,22 @@ def make_demo(out: Path) -> Path:
                       ("县发改局", 60, "集体学法现场"), ("县财政局", 30, "执法公示栏"),
                       ("县林业局", 2, "便民服务大厅"), ("下梁镇", 57, "人民调解室")]
         for seed, (unit, no, label) in enumerate(photo_plan):
+            if unit not in units:
+                continue
             path = tmp / f"{label}.jpg"
             path.write_bytes(demo_photo(f"{unit} · {label}", seed))
             wf.add_evidence(unit, path, item_no=no, kind="图片", caption=label)
         pdf = tmp / "学法计划.pdf"
         pdf.write_bytes(demo_pdf("2023 年度学法计划", [
             "一、学习习近平法治思想", "二、每季度集体学法一次", "三、年度法治专题培训班"]))
-        wf.add_evidence(SIGNED_UNIT, pdf, item_no=61, kind="文件", caption="年度学法计划")
-        wf.add_evidence("县发改局", pdf, item_no=61, kind="文件", caption="年度学法计划")
-        note = tmp / "说明.txt"
-        note.write_text("本单位法治政府建设台账目录\n1. 制度汇编\n2. 会议记录\n", encoding="utf-8")
-        wf.add_evidence(SIGNED_UNIT, note, kind="总结", caption="台账目录")
-        wf.set_self_report(SIGNED_UNIT, "本单位深入学习贯彻习近平法治思想，"
-                           "健全依法决策机制，规范行政执法，全面推进政务公开。" * 6)
-        wf.sign_off(SIGNED_UNIT, "张三", signature_png("张三"))
-    return out
+        for unit in (SIGNED_UNIT, "县发改局"):
+            if unit in units:
+                wf.add_evidence(unit, pdf, item_no=61, kind="文件", caption="年度学法计划")
+        if SIGNED_UNIT in units:
+            note = tmp / "说明.txt"
+            note.write_text("本单位法治政府建设台账目录\n1. 制度汇编\n2. 会议记录\n",
+                            encoding="utf-8")
+            wf.add_evidence(SIGNED_UNIT, note, kind="总结", caption="台账目录")
+            wf.set_self_report(SIGNED_UNIT, "本单位深入学习贯彻习近平法治思想，"
+                               "健全依法决策机制，规范行政执法，全面推进政务公开。" * 6)
+            wf.sign_off(SIGNED_UNIT, "张三", signature_png("张三"))
