@@ -48,9 +48,16 @@ MAX_TEXT_BYTES = 4 << 20
 
 
 class EvidenceStrip(QListView):
-    """One row of thumbnails that also takes files dropped on it."""
+    """One row of thumbnails that also takes files dropped on it; short while empty."""
 
     dropped = Signal(object)    # QMimeData
+    FULL_HEIGHT = 136
+    EMPTY_HEIGHT = 54
+
+    def fit_height(self) -> None:
+        model = self.model()
+        empty = model is None or model.rowCount() == 0
+        self.setFixedHeight(self.EMPTY_HEIGHT if empty else self.FULL_HEIGHT)
 
     def __init__(self, placeholder: str, accepts_drops: bool = True,
                  parent: QWidget | None = None) -> None:
@@ -61,14 +68,14 @@ class EvidenceStrip(QListView):
         self.setWrapping(False)
         self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setIconSize(QSize(96, 96))
-        self.setGridSize(QSize(118, 134))
+        self.setIconSize(QSize(80, 80))
+        self.setGridSize(QSize(104, 118))
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setUniformItemSizes(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setFixedHeight(150)
+        self.setFixedHeight(self.FULL_HEIGHT)
         self.setAcceptDrops(accepts_drops)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly if accepts_drops
                              else QAbstractItemView.DragDropMode.NoDragDrop)
@@ -242,6 +249,8 @@ class EvidencePane(QWidget):
             self.linked_model.set_items([])
         self.linked_header.setVisible(linked is not None)
         self.linked_strip.setVisible(linked is not None)
+        for strip, _model, _linked in self._strips:
+            strip.fit_height()
         item_text = self.tr("第 {0} 项").format(self.item_no) if self.item_no else self.tr("未选指标")
         self.item_header.setText(self.tr("本项材料 · {0}（{1} 份）").format(
             item_text, len(item_evidence)))

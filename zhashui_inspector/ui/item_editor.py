@@ -173,6 +173,9 @@ class ItemEditor(QFrame):
         self.rating_row.setVisible(not unit_mode)
         self.na_box.setVisible(unit_mode)
         self.comment_label.setText(self.tr("说明") if unit_mode else self.tr("备注"))
+        self.comment_edit.setPlaceholderText(
+            self.tr("对本项材料的说明（可选）…") if unit_mode
+            else self.tr("核查情况、发现的问题、整改意见…"))
         self._refresh()
 
     def show_item(self, item_no: int | None, state: ItemState | None,

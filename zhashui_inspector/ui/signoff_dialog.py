@@ -169,6 +169,7 @@ class SignOffDialog(QDialog):
         self.blockers: list[str] | None = None
         self.setWindowTitle(self.tr("签字确认：{0}").format(unit))
         self.setModal(True)
+        self.setMinimumWidth(540)
 
         intro = QLabel(self.tr("签字确认后，“{0}”的评定、材料和自评报告将只读；"
                                "如需修改，须说明理由重新打开。").format(unit), self)
@@ -177,6 +178,9 @@ class SignOffDialog(QDialog):
         self.blocker_label.setObjectName("blockers")
         self.blocker_label.setWordWrap(True)
         self.blocker_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.score_label = QLabel(self)
+        self.score_label.setObjectName("scoreLine")
+        self.score_label.setWordWrap(True)
         self.name_edit = QLineEdit(signer, self)
         self.name_edit.setAccessibleName(self.tr("签字人姓名"))
         self.name_edit.setPlaceholderText(self.tr("签字人姓名"))
@@ -209,7 +213,9 @@ class SignOffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.blocker_label)
+        layout.addWidget(self.score_label)
         layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("签名："), self))
         layout.addWidget(self.pad, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
@@ -221,6 +227,16 @@ class SignOffDialog(QDialog):
         self._update_button()
         session.signoff_blockers(unit, self._blockers_loaded,
                                  lambda exc: self._blockers_loaded([str(exc)]))
+        session.run(lambda ctx: ctx.require().score(unit), self._score_loaded)
+
+    def _score_loaded(self, score: object) -> None:
+        overall = getattr(score, "overall", None)
+        if overall is None:
+            self.score_label.hide()
+            return
+        suggested = getattr(score, "suggested", None) or "—"
+        self.score_label.setText(self.tr("按默认评分规则：得分率 {0:.1f}%，建议结果“{1}”（仅供参考，由县委依法治县办决定）")
+                                 .format(overall, suggested))
 
     def _tick(self) -> None:
         self.time_label.setText(datetime.now().strftime("%Y年%m月%d日 %H:%M:%S")

@@ -85,6 +85,7 @@ class StandardsTreePane(QWidget):
             self.quick_group.addButton(button)
             self.quick_buttons[quick] = button
             grid.addWidget(button, pos // 3, pos % 3)
+        self.quick_grid = grid
         self.quick_buttons[None].setChecked(True)
 
 
@@ -98,8 +99,15 @@ class StandardsTreePane(QWidget):
     # ---- filters --------------------------------------------------------------------
 
     def set_unit_mode(self, unit_mode: bool) -> None:
-        for quick in (QuickFilter.UNRATED, QuickFilter.BELOW):
-            self.quick_buttons[quick].setVisible(not unit_mode)
+        """Units rate nothing: no 未评 or 未达标 filters, the others close up."""
+        hidden = {QuickFilter.UNRATED, QuickFilter.BELOW} if unit_mode else set()
+        shown = [b for q, b in self.quick_buttons.items() if q not in hidden]
+        for quick, button in self.quick_buttons.items():
+            self.quick_grid.removeWidget(button)
+            button.setVisible(quick not in hidden)
+        columns = 4 if unit_mode else 3
+        for pos, button in enumerate(shown):
+            self.quick_grid.addWidget(button, pos // columns, pos % columns)
 
     def _quick_toggled(self, quick: QuickFilter | None, on: bool) -> None:
         if on:

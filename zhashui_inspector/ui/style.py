@@ -16,6 +16,8 @@ QPlainTextEdit[missing="true"], QPlainTextEdit[warning="true"] {
 QLabel#linkedHeader { color: #00695c; font-weight: bold; }
 QLabel#linkedNote { color: #004d40; background: #e8f5f3; border: 1px solid #b2dfdb;
     border-radius: 4px; padding: 6px; }
+QLabel#blockers[problem="false"] { color: #2e7d32; font-weight: bold; }
+QLabel#scoreLine { color: #33414e; }
 QFrame#signedBanner { background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; }
 QFrame#linkedBanner { background: #e8f5f3; border: 1px solid #b2dfdb; border-radius: 4px; }
 QLabel#stageLabel { color: #33414e; padding: 0 8px; }
