@@ -35,3 +35,48 @@ def test_smoke_on_a_missing_file_says_why_and_exits_one(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "找不到工作文件：gone.sqlite" in result.stderr
     assert not SMOKE_LINE.search(result.stdout)
+
+
+HAND_OVER = r"""
+import os, sys
+import zhashui_inspector.ui.single_instance as single_instance
+name = os.environ["ZHASHUI_TEST_SERVER"]      # not the user's real server: tests run in parallel
+single_instance.server_name = lambda user=None: name
+from zhashui_inspector.cli.main import main
+sys.exit(main())
+"""
+
+
+def test_a_second_start_hands_its_file_to_the_running_program(demo_file: Path,
+                                                              practice_file: Path,
+                                                              tmp_path: Path) -> None:
+    import time
+    import uuid
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"),
+               ZHASHUI_TEST_SERVER=f"zhashui-test-{uuid.uuid4().hex[:12]}")
+    first = subprocess.Popen([sys.executable, "-c", HAND_OVER, "gui", str(demo_file)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        second = None
+        while time.monotonic() < deadline:
+            if demo_file.with_name(demo_file.name + ".lock").exists():
+                second = subprocess.run([sys.executable, "-c", HAND_OVER, "gui",
+                                         str(practice_file)], env=env, timeout=60,
+                                        capture_output=True, text=True)
+                if practice_file.with_name(practice_file.name + ".lock").exists() or \
+                        second.returncode == 0:
+                    break
+            time.sleep(0.2)
+        assert second is not None and second.returncode == 0, second
+        # the running program opened it (and holds its lock); the second start just left
+        lock = practice_file.with_name(practice_file.name + ".lock")
+        while time.monotonic() < deadline and not lock.exists():
+            time.sleep(0.1)
+        assert lock.exists()
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(timeout=30)

@@ -101,8 +101,19 @@ class FirstPaintProbe(QObject):
 
 def run(file: str | os.PathLike[str] | None = None, smoke: bool = False, demo: bool = False,
         office_dir: str | None = None) -> int:
-    """Open the program's first window and run until the last window closes."""
+    """Open the program's first window and run until the last window closes.
+
+    A work file double-clicked while the program runs goes to the running program
+    (which opens it or raises its window), so one file never ends up in two programs.
+    """
     app = make_application()
+    instance = None
+    if not smoke:
+        from zhashui_inspector.ui.single_instance import SingleInstance
+
+        instance = SingleInstance()
+        if file and not (office_dir or demo) and instance.hand_over(Path(file)):
+            return 0
     manager = WindowManager(smoke=smoke)
     if office_dir:
         window = manager.open_office(Path(office_dir))
@@ -112,10 +123,15 @@ def run(file: str | os.PathLike[str] | None = None, smoke: bool = False, demo: b
         window = manager.open_file(Path(file))
     else:
         window = manager.show_start()
+    if instance is not None:
+        serving = instance
+        QTimer.singleShot(0, lambda: serving.serve(manager))   # after the first paint
     if smoke:
         FirstPaintProbe(window, PROCESS_START)
         # a window that never becomes ready must not hang a smoke test
         QTimer.singleShot(60_000, lambda: QApplication.exit(3))
     code = app.exec()
+    if instance is not None:
+        instance.close()
     manager.shut_down()
     return code if not smoke else (code or manager.smoke_error)
