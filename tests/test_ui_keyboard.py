@@ -136,7 +136,7 @@ def test_ctrl_f_filters_and_the_checklist_follows(qtbot, open_window, demo_file:
     # quick filter: only unrated items
     window.tree_pane.filter_edit.clear()
     window.tree_pane.quick_buttons[None].click()
-    from zhashui_inspector.ui.standards_model import QuickFilter
+    from zhashui_inspector.ui.standards_filter import QuickFilter
 
     window.tree_pane.quick_buttons[QuickFilter.UNRATED].click()
     unrated = [no for no, s in window.session.unit("县林业局").items.items() if s.rating is None]

@@ -8,12 +8,11 @@ from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.ui.checklist_model import ChecklistModel, ItemNoRole, StateRole
 from zhashui_inspector.ui.evidence_model import EvidenceListModel, EvidenceRole
 from zhashui_inspector.ui.qt import QModelIndex, Qt
+from zhashui_inspector.ui.standards_filter import QuickFilter, StandardsFilterProxy
 from zhashui_inspector.ui.standards_model import (
     CountsRole,
     NodeKind,
     NodeRole,
-    QuickFilter,
-    StandardsFilterProxy,
     StandardsTreeModel,
 )
 from zhashui_inspector.ui.unit_switcher import ProgressRole, SignedRole, UnitListModel

@@ -11,7 +11,7 @@ from zhashui_inspector.ui import qt
 from zhashui_inspector.ui.actions import Act
 from zhashui_inspector.ui.checklist_model import LinkedStateRole
 from zhashui_inspector.ui.qt import QApplication, QInputMethodEvent
-from zhashui_inspector.ui.standards_model import QuickFilter
+from zhashui_inspector.ui.standards_filter import QuickFilter
 
 UNIT = "县财政局"
 UNIT_REASON = "本局无行政执法职能，不涉及执法公示"

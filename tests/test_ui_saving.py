@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from zhashui_inspector.core.workfile import WorkFile
-from zhashui_inspector.ui.session import SaveStatus
+from zhashui_inspector.ui.save_state import SaveStatus
 
 UNIT = "县财政局"
 

@@ -4,7 +4,7 @@ a button to retry."""
 from __future__ import annotations
 
 from zhashui_inspector.ui.qt import QHBoxLayout, QLabel, QPushButton, QWidget, Signal
-from zhashui_inspector.ui.session import SaveState, SaveStatus
+from zhashui_inspector.ui.save_state import SaveState, SaveStatus
 
 
 class SaveIndicator(QWidget):

@@ -8,17 +8,15 @@ queued for `retry()`; a write the rules refuse is undone on screen and explained
 
 from __future__ import annotations
 
-import enum
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from zhashui_inspector.core.blobstore import Aborted
 from zhashui_inspector.core.catalogue import Catalogue
-from zhashui_inspector.core.errors import ValidationError, ZhashuiError
+from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.core.records import Evidence, Identity, SelfReport, SignOff
 from zhashui_inspector.core.text import count_chars
 from zhashui_inspector.core.workfile import WorkFile
@@ -32,45 +30,16 @@ from zhashui_inspector.ui.cache import (
     load_unit,
 )
 from zhashui_inspector.ui.qt import QObject, Signal
+from zhashui_inspector.ui.save_state import (
+    SaveState,
+    SaveStatus,
+    describe_error,
+    open_error_message,
+)
 from zhashui_inspector.ui.worker import FileWorker, Job, WorkerContext
 
 Callback = Callable[[Any], None] | None
 ErrorCallback = Callable[[BaseException], None] | None
-
-
-class SaveStatus(enum.Enum):
-    SAVING = "saving"
-    SAVED = "saved"
-    FAILED = "failed"      # disk trouble or the file moved: the edit stays on screen, retry
-    REJECTED = "rejected"  # the rules refused the edit; the screen shows the file again
-
-
-@dataclass(frozen=True)
-class SaveState:
-    status: SaveStatus
-    message: str = ""
-    at: str = ""
-
-
-def describe_error(exc: BaseException) -> tuple[SaveStatus, str]:
-    """How a failed write is shown: which state, and one Chinese sentence."""
-    if isinstance(exc, ValidationError):  # the rules said no: nothing to retry
-        return SaveStatus.REJECTED, exc.message
-    if isinstance(exc, ZhashuiError):  # the core could not write (disk full, moved, damaged)
-        return SaveStatus.FAILED, f"{exc.message}（修改仍在窗口中）"
-    text = str(exc).lower()
-    if isinstance(exc, sqlite3.Error | OSError) and ("full" in text or "space" in text):
-        return SaveStatus.FAILED, "磁盘空间已满，修改未能保存。修改仍在窗口中，腾出空间后请点“重试”"
-    if isinstance(exc, sqlite3.Error | OSError):
-        return SaveStatus.FAILED, ("无法写入工作文件（磁盘或 U 盘出错），修改未能保存。"
-                                   "修改仍在窗口中，请检查后点“重试”")
-    return SaveStatus.FAILED, f"保存时出错：{exc}"
-
-
-def open_error_message(exc: BaseException, path: Path) -> str:
-    if isinstance(exc, ZhashuiError):
-        return exc.message
-    return f"无法打开工作文件“{path.name}”：{exc}"
 
 
 class Session(QObject):

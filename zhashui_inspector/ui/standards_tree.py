@@ -20,13 +20,12 @@ from zhashui_inspector.ui.qt import (
     QWidget,
     Signal,
 )
+from zhashui_inspector.ui.standards_filter import QuickFilter, StandardsFilterProxy
 from zhashui_inspector.ui.standards_model import (
     BAR_WIDTH,
     Node,
     NodeKind,
     NodeRole,
-    QuickFilter,
-    StandardsFilterProxy,
     StandardsTreeModel,
 )
 
