@@ -156,7 +156,11 @@ def test_file_dialog_and_paste_use_the_same_path(qtbot, open_window, practice_fi
     QApplication.clipboard().setImage(image)
     pane.paste_button.click()
     qtbot.waitUntil(lambda: pane.item_model.rowCount() == 3, timeout=10_000)
-    assert [c[1:] for c in calls] == [(UNIT, 12), (UNIT, 12)]
+    pane.unit_strip.setFocus()
+    qtbot.keyClick(pane.unit_strip, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: pane.unit_model.rowCount() == 1, timeout=10_000)
+    assert pane.unit_model.items[0].item_no is None     # Ctrl+V on the unit's strip
+    assert [c[1:] for c in calls] == [(UNIT, 12), (UNIT, 12), (UNIT, None)]
     names = [e.name for e in pane.item_model.items]
     assert names[:2] == ["说明.txt", "台账.zip"] and names[2].startswith("粘贴的图片-")
     assert pane.item_model.items[2].kind == "图片"

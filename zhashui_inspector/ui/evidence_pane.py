@@ -79,6 +79,8 @@ class EvidencePane(QWidget):
                 lambda current, _prev, s=strip: self._strip_current(s, current))
         self.item_strip.dropped.connect(lambda mime: self._add_mime(mime, self.item_no))
         self.unit_strip.dropped.connect(lambda mime: self._add_mime(mime, None))
+        self.item_strip.paste_requested.connect(self.paste)
+        self.unit_strip.paste_requested.connect(lambda: self.paste(unit_level=True))
 
         self.item_header = QLabel(self)
         self.item_header.setObjectName("sectionHeader")
@@ -364,12 +366,14 @@ class EvidencePane(QWidget):
         if paths:
             self.ingest.add_paths([Path(p) for p in paths], self.unit, item_no)
 
-    def paste(self) -> None:
-        if self.unit is None or self.item_no is None:
+    def paste(self, unit_level: bool = False) -> None:
+        """The clipboard's image or files, as evidence of this item (or of the unit)."""
+        item_no = None if unit_level else self.item_no
+        if self.unit is None or (item_no is None and not unit_level):
             return
         mime = QApplication.clipboard().mimeData()
         if mime is not None:
-            self.ingest.add_mime(mime, self.unit, self.item_no)
+            self.ingest.add_mime(mime, self.unit, item_no)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if self.unit is not None and EvidenceIngest.can_accept(event.mimeData()) \

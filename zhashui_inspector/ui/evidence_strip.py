@@ -7,6 +7,8 @@ from zhashui_inspector.ui.qt import (
     QAbstractItemView,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
+    QKeySequence,
     QListView,
     QPainter,
     QPaintEvent,
@@ -21,6 +23,7 @@ class EvidenceStrip(QListView):
     """One row of thumbnails that also takes files dropped on it; short while empty."""
 
     dropped = Signal(object)    # QMimeData
+    paste_requested = Signal()  # Ctrl+V on the strip
     FULL_HEIGHT = 136
     EMPTY_HEIGHT = 54
 
@@ -49,6 +52,13 @@ class EvidenceStrip(QListView):
         self.setAcceptDrops(accepts_drops)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly if accepts_drops
                              else QAbstractItemView.DragDropMode.NoDragDrop)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Paste) and self.acceptDrops():
+            self.paste_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if self.acceptDrops() and EvidenceIngest.can_accept(event.mimeData()):

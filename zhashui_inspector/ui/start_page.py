@@ -75,7 +75,7 @@ class StartWindow(QWidget):
             (self.tr("打开工作文件…"), self.tr("打开县委依法治县办下发的工作文件（评估组或单位自查）"),
              self.choose_file),
             (self.tr("新建练习文件…"), self.tr("自己练习用，不能交回导入"), self.new_practice_file),
-            (self.tr("打开演示"), self.tr("13 个单位的示例数据：部分已评定、附照片和 PDF、一个单位已签字"),
+            (self.tr("打开演示"), self.tr("本轮全部 12 个单位（13 次命名）的示例数据：部分已评定，附照片和 PDF，一个单位已签字"),
              self.open_demo),
             (self.tr("县委依法治县办模式…"), self.tr("选择办公文件夹：导入交回的文件、汇总、出报告"),
              self.open_office),
