@@ -15,7 +15,9 @@ changes, and the next write tries again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import math
 import os
 import re
 import zipfile
@@ -205,6 +207,8 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
     put(ws, SUBTITLE_ROW, 1, spec.subtitle, styles.subtitle)
     for col, column in enumerate(spec.columns, 1):
         put(ws, HEADER_ROW, col, column.header, styles.header)
+    _fit_height(ws, HEADER_ROW, [dataclasses.replace(c, wrap=True) for c in spec.columns],
+                [c.header for c in spec.columns], minimum=2)
     body = [styles.body(column) for column in spec.columns]
     row_no = FIRST_ROW
     for index, values in enumerate(spec.rows):
@@ -218,6 +222,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
             _restore(ws, row_no, col, snap)
         for col, comment in notes.pop(key, {}).items():
             ws._cells[(row_no, col)].comment = comment
+        _fit_height(ws, row_no, spec.columns, values)
         row_no += 1
     for key, cells in office_cells.items():   # rows that left the ledger: keep the office's cells
         for c, value in zip(spec.key_columns, key, strict=True):
@@ -280,6 +285,37 @@ def _take_office_cells(ws: Worksheet, spec: SheetSpec) -> tuple[
         if commented:
             notes.setdefault(key, {}).update(commented)
     return office_cells, notes, loose
+
+
+LINE_POINTS = 14.0   # one line of 10.5-point CJK text
+MAX_ROW_POINTS = 409.0  # Excel's limit
+
+
+def _fit_height(ws: Worksheet, row: int, columns: list[Column], values: list[Any],
+                minimum: int = 1) -> None:
+    """Set the row tall enough for its wrapped text.
+
+    Neither Excel nor LibreOffice reliably grows rows for wrapped text in a file written
+    by a program, and a printout with clipped comments is useless to the office.
+    """
+    lines = minimum
+    for col, (column, value) in enumerate(zip(columns, values, strict=False), 1):
+        if not column.wrap or not isinstance(value, str) or not value:
+            continue
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        width = (dim.width if dim is not None and dim.width else column.width) - 1
+        lines = max(lines, _lines(value[:4000], max(width, 2.0)))
+    if lines > 1:
+        ws.row_dimensions[row].height = min(MAX_ROW_POINTS, lines * LINE_POINTS + 2)
+
+
+def _lines(text: str, width: float) -> int:
+    """Wrapped lines of `text` in a column `width` characters wide (CJK is wider)."""
+    total = 0
+    for paragraph in text.split("\n"):
+        units = sum(1.75 if ord(ch) > 0x2E7F else 1.0 for ch in paragraph)
+        total += max(1, math.ceil(units / width))
+    return total
 
 
 def _first_layout(ws: Worksheet, columns: list[Column]) -> None:

@@ -94,13 +94,14 @@ def _pct(value: float | None) -> float | None:
 # ---- 汇总 ----------------------------------------------------------------------------
 
 def _summary_columns(areas: list[str]) -> list[Column]:
-    return [Column("序号", 6), Column("单位", 14), Column("类别", 6), Column("命名年度", 11),
+    return [Column("序号", 6), Column("单位", 14), Column("类别", 6), Column("命名年度", 11, wrap=True),
             Column("达标", 7), Column("基本达标", 7), Column("未达标", 7), Column("不适用", 7),
             Column("未评或待裁定", 9, wrap=True), Column("待解决分歧", 8, wrap=True),
             Column("得分率（%）", 9, wrap=True, number_format="0.0"),
-            *(Column(a, 11, wrap=True, number_format="0.0") for a in areas),
-            Column("建议结果", 9), Column("处理决定", 9), Column("决定理由", 30, wrap=True),
-            Column("决定时间", 17), Column("逾期交回", 8), Column("最近导入", 17)]
+            *(Column(a, 8, wrap=True, number_format="0.0") for a in areas),
+            Column("建议结果", 9), Column("处理决定", 9), Column("决定理由", 22, wrap=True),
+            Column("决定时间", 11, wrap=True), Column("逾期交回", 8),
+            Column("最近导入", 11, wrap=True)]
 
 
 def _summary(ledger: Ledger, views: list[UnitView], as_of: str, round_name: str) -> SheetSpec:

@@ -1,0 +1,36 @@
+"""The master workbook prints readably: rows grow with their wrapped text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exchange_support import do_import, hand_back, issue
+from openpyxl import load_workbook
+
+from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.exchange.workbook import _lines
+
+UNIT = "县财政局"
+
+
+def test_wrapped_lines_are_estimated_from_text_and_width() -> None:
+    assert _lines("", 10) == 1
+    assert _lines("abcdefghij", 10) == 1
+    assert _lines("abcdefghijk", 10) == 2
+    assert _lines("第一行\n第二行\n第三行", 40) == 3
+    assert _lines("法" * 40, 47) == 2      # 40 CJK characters are about 70 units wide
+
+
+def test_rows_grow_with_long_comments_and_headers(office_dir: Path, tmp_path: Path) -> None:
+    zs = issue(office_dir, tmp_path / "zs.sqlite", holder="张三")
+    with WorkFile.open(zs) as wf:
+        wf.update_item(UNIT, 1, rating="基本达标", comment="台账不全。" * 60)
+        wf.update_item(UNIT, 2, rating="达标", comment="好")
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = load_workbook(office_dir / "master.xlsx")
+    sheet = book[UNIT]
+    long_row, short_row = sheet.row_dimensions[4].height, sheet.row_dimensions[5].height
+    assert long_row is not None and long_row > 100       # 300 characters in a 32-wide column
+    assert short_row is not None and short_row < long_row  # item 2's own text needs less
+    summary = book["汇总"]
+    assert summary.row_dimensions[3].height >= 28          # wrapped area names in the header
