@@ -228,3 +228,27 @@ def test_thumbnails_decode_a_camera_photo_at_reduced_scale(tmp_path: Path, monke
     assert max(thumb.width(), thumb.height()) <= THUMB_PIXELS
     assert thumb.height() > thumb.width()          # upright: EXIF applied to the small image
     assert not thumb.isNull()
+
+
+def test_other_types_open_with_the_system_viewer(qtbot, open_window, practice_file: Path,
+                                                 tmp_path: Path, monkeypatch) -> None:
+    from zhashui_inspector.ui import qt
+
+    window = open_window(practice_file)
+    pane = window.evidence
+    window.checklist.go_to(20)
+    sheet = tmp_path / "调解台账.xlsx"
+    sheet.write_bytes(b"PK\x03\x04 not really a workbook, but the viewer never looks inside")
+    window.ingest.add_paths([sheet], UNIT, 20)
+    qtbot.waitUntil(lambda: pane.item_model.rowCount() == 1, timeout=10_000)
+    assert pane.item_model.items[0].kind == "表册"
+    pane.select_evidence(pane.item_model.items[0].id)
+    other = pane.preview("other")
+    assert pane.stack.currentWidget() is other
+    opened: list[str] = []
+    monkeypatch.setattr(qt.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    other.open_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    exported = Path(opened[0])
+    assert exported.name == "调解台账.xlsx"          # a temp copy, named as it was added
+    assert exported.read_bytes() == sheet.read_bytes()

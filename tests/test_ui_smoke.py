@@ -80,3 +80,19 @@ def test_a_second_start_hands_its_file_to_the_running_program(demo_file: Path,
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+def test_start_up_leaves_the_heavy_libraries_alone(demo_file: Path, tmp_path: Path) -> None:
+    """openpyxl, reportlab and pyHanko (and QtPdf, printing) load when first used."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "zhashui_inspector",
+                             "gui", str(demo_file), "--smoke"], capture_output=True, text=True,
+                            encoding="utf-8", env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert "zhashui_inspector.ui.main_window" in loaded     # the measurement works
+    heavy = {"openpyxl", "reportlab", "pyhanko", "PySide6.QtPdf", "PySide6.QtPrintSupport",
+             "PIL"}
+    assert loaded.isdisjoint(heavy), loaded & heavy

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.qt import (
+    QCoreApplication,
     QImage,
     QPagedPaintDevice,
     QPainter,
@@ -21,6 +22,10 @@ from zhashui_inspector.ui.qt import (
 )
 
 MAX_RENDER_DPI = 300
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("printing", text)
 
 
 def load_pdf(pdf_path: Path, parent: object = None):  # type: ignore[no-untyped-def]
@@ -73,13 +78,14 @@ def print_pdf(parent: QWidget | None, pdf_path: Path, title: str = "") -> bool:
 
     document = load_pdf(pdf_path, parent)
     if document is None:
-        qt.QMessageBox.warning(parent, "打印", f"无法读取要打印的 PDF：{Path(pdf_path).name}")
+        qt.QMessageBox.warning(parent, tr("打印"),
+                               tr("无法读取要打印的 PDF：{0}").format(Path(pdf_path).name))
         return False
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setDocName(title or Path(pdf_path).stem)
     dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"打印预览 — {title or Path(pdf_path).stem}")
+    dialog.setWindowTitle(tr("打印预览 — {0}").format(title or Path(pdf_path).stem))
 
     def paint(device: QPagedPaintDevice) -> None:
         render_pdf_pages(document, device)
@@ -93,8 +99,8 @@ def print_pdf(parent: QWidget | None, pdf_path: Path, title: str = "") -> bool:
 
 def save_pdf_copy(parent: QWidget | None, pdf_path: Path, suggested_name: str) -> Path | None:
     """Ask where to keep a copy of the PDF and copy it there."""
-    target, _filter = qt.QFileDialog.getSaveFileName(parent, "另存为 PDF", suggested_name,
-                                                  "PDF 文件 (*.pdf)")
+    target, _filter = qt.QFileDialog.getSaveFileName(parent, tr("另存为 PDF"), suggested_name,
+                                                     tr("PDF 文件 (*.pdf)"))
     if not target:
         return None
     dest = Path(target)
@@ -103,6 +109,7 @@ def save_pdf_copy(parent: QWidget | None, pdf_path: Path, suggested_name: str) -
     try:
         shutil.copyfile(pdf_path, dest)
     except OSError as exc:
-        qt.QMessageBox.warning(parent, "另存为 PDF", f"无法保存到 {dest}：{exc.strerror or exc}")
+        qt.QMessageBox.warning(parent, tr("另存为 PDF"), tr("无法保存到 {0}：{1}").format(
+            dest, exc.strerror or exc))
         return None
     return dest

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
-from zhashui_inspector.ui.qt import QApplication, QWidget
+from zhashui_inspector.ui.qt import QApplication, QCoreApplication, QWidget
 
 
 class WindowManager:
@@ -63,8 +63,8 @@ class WindowManager:
         except ModuleNotFoundError as exc:
             if exc.name != "zhashui_inspector.ui.office_window":
                 raise
-            self.report_failure(parent, "县委依法治县办模式尚未包含在此版本中，"
-                                        "请使用命令行的 office 命令，或更新程序后再试。")
+            self.report_failure(parent, QCoreApplication.translate(
+                "windows", "县委依法治县办模式尚未包含在此版本中，请使用命令行的 office 命令，或更新程序后再试。"))
             return self.first or self.show_start()
         window = OfficeWindow(Path(folder))
         window.show()
@@ -77,7 +77,8 @@ class WindowManager:
             self.smoke_error = 1
             QApplication.exit(1)
             return
-        qt.QMessageBox.warning(parent, "柞水县复查验收评估", message)
+        qt.QMessageBox.warning(parent, QCoreApplication.translate("windows", "柞水县复查验收评估"),
+                               message)
 
     def file_failed(self, window: QWidget, message: str) -> None:
         """A work file could not be opened: say why and go back to the start page."""
