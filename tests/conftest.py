@@ -99,3 +99,14 @@ def open_window(qtbot, ui_settings):  # type: ignore[no-untyped-def]
                 window.close()
         except RuntimeError:  # already deleted by the test
             pass
+
+
+@pytest.fixture
+def hang_guard():  # type: ignore[no-untyped-def]
+    """End the test run with a traceback if this test hangs (it could not be interrupted:
+    the import waits on worker threads), instead of blocking CI forever."""
+    import faulthandler
+
+    faulthandler.dump_traceback_later(300, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()

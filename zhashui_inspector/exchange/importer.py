@@ -34,6 +34,7 @@ from zhashui_inspector.exchange.validate import (
     Received,
     Rejected,
     check_file,
+    check_regular_file,
     receive,
     unreadable,
 )
@@ -163,6 +164,7 @@ def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: set[s
     """Worker side: hash, and unless already imported copy and check; flush a copy that
     passed (it may be archived). A file seen before is read once and never copied."""
     try:
+        check_regular_file(path)
         first = sha256_of(path, abort=abort)
         if first in known:
             return _Prepared(path, sha256=first)

@@ -14,13 +14,19 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from zhashui_inspector.core import audit, blobstore, schema
-from zhashui_inspector.core.catalogue import Catalogue, canonical_content, compute_hash
+from zhashui_inspector.core.catalogue import (
+    Catalogue,
+    canonical_content,
+    compute_hash,
+    create_tables,
+)
 from zhashui_inspector.core.errors import WorkFileError, ZhashuiError
 from zhashui_inspector.core.records import Identity
 from zhashui_inspector.core.store import SQLITE_MAGIC
@@ -84,6 +90,16 @@ class CheckedFile:
     @property
     def audit_tip(self) -> str:
         return self.audit_hashes[-1] if self.audit_hashes else audit.GENESIS
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse anything but a plain file before reading it: a pipe or a device (also behind
+    a symbolic link) would block the import or never end. Raises OSError if missing."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise Rejected("无法读取文件：这是文件夹")
+    if not stat.S_ISREG(mode):
+        raise Rejected("无法读取文件：这不是普通文件（是管道、设备或其他特殊文件）")
 
 
 def receive(path: Path, tmp_dir: Path, progress: Progress | None = None,
@@ -167,21 +183,28 @@ def check_file(received: Received, expect: OfficeExpectations) -> CheckedFile:
 
 
 def _connect_private(path: Path) -> sqlite3.Connection:
-    """Read-only and immutable: the private copy is never written, not even a -shm file."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+    """Read-only and immutable: the private copy is never written, not even a -shm file.
+
+    Functions with side effects are barred from the file's own schema (views, triggers,
+    defaults) as a second line of defence; `_check_schema` refuses such objects anyway.
+    """
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                            isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
 
 
 def _check_readable(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
-    """Intact, a work file of this program, not newer; returns (version, audit hashes)."""
+    """Intact, a work file of this program, not newer; returns (version, audit hashes).
+
+    The schema is checked before anything reads a table: a returned file could carry a
+    view or trigger of its own (an endless query, a write fired by the office's reads).
+    """
     try:
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+        objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise Rejected("文件已损坏（数据库完整性检查未通过）", detail=str(exc)) from exc
-    if problems != ["ok"]:
-        raise Rejected("文件已损坏（数据库完整性检查未通过）", detail="; ".join(problems))
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not {"identity", "cat_item", "audit", "scope_unit"} <= tables:
+        raise Rejected("文件已损坏，无法打开", detail=str(exc)) from exc
+    if not {"identity", "cat_item", "audit", "scope_unit"} <= {o[1] for o in objects}:
         raise Rejected("不是柞水县复查验收评估的工作文件")
     version = schema.version_of(conn)
     if version > schema.FORMAT_VERSION:
@@ -189,8 +212,75 @@ def _check_readable(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
                        f"{schema.FORMAT_VERSION}），请升级本程序后再导入")
     if version < 1:
         raise Rejected("不是柞水县复查验收评估的工作文件")
+    _check_schema(objects, version)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        raise Rejected("文件已损坏（数据库完整性检查未通过）", detail=str(exc)) from exc
+    if problems != ["ok"]:
+        raise Rejected("文件已损坏（数据库完整性检查未通过）", detail="; ".join(problems))
+    _check_types(conn)
     hashes = tuple(r[0] for r in conn.execute("SELECT hash FROM audit ORDER BY seq"))
     return version, hashes
+
+
+_OBJECT_LABELS = {"table": "表", "index": "索引", "view": "视图", "trigger": "触发器"}
+
+
+def _check_schema(objects: list[tuple[Any, ...]], version: int) -> None:
+    """Exactly the tables and indexes this program lays out for `version`, nothing else."""
+    expected = _expected_schema(version)
+    for kind, name, table, sql in objects:
+        if expected.get((kind, name, table), "missing") != _normal_sql(sql):
+            label = _OBJECT_LABELS.get(str(kind), str(kind))
+            raise Rejected(f"文件含有本程序不会写入的数据库结构（{label}“{name}”），"
+                           "可能被人为改动过，不予导入")
+    if len(objects) != len(expected):
+        raise Rejected("文件缺少本程序的数据表，不是完整的工作文件")
+
+
+@functools.lru_cache(maxsize=4)
+def _expected_schema(version: int) -> dict[tuple[str, str, str], str | None]:
+    """(type, name, table) -> SQL of every schema object a work file of `version` holds."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for statement in schema.SCHEMA_V1.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        for step in range(2, version + 1):
+            schema.UPGRADES[step](conn)
+        create_tables(conn)
+        return {(k, n, t): _normal_sql(sql) for k, n, t, sql in conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    finally:
+        conn.close()
+
+
+def _normal_sql(sql: object) -> str | None:
+    return " ".join(sql.split()) if isinstance(sql, str) else None
+
+
+# storage classes a column may hold, by declared type (REAL columns keep whole numbers too)
+_STORAGE = {"INTEGER": ("integer",), "TEXT": ("text",), "REAL": ("real", "integer"),
+            "BLOB": ("blob",)}
+
+
+def _check_types(conn: sqlite3.Connection) -> None:
+    """Every value has its column's declared type: SQLite would store a number in a text
+    column or a blob anywhere, and the checks below expect what the program writes."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        for _cid, column, declared, notnull, _default, pk in conn.execute(
+                f'PRAGMA table_info("{table}")').fetchall():
+            allowed = _STORAGE[str(declared).upper()]
+            if not notnull and not pk:
+                allowed += ("null",)
+            kinds = ", ".join(f"'{k}'" for k in allowed)
+            wrong = conn.execute(f'SELECT 1 FROM "{table}" WHERE typeof("{column}")'
+                                 f" NOT IN ({kinds}) LIMIT 1").fetchone()
+            if wrong:
+                raise Rejected(f"文件中的数据类型不对（{table}.{column}），文件被改动或损坏")
 
 
 def _upgrade_copy(path: Path) -> None:
@@ -318,27 +408,31 @@ def _methods(text: object) -> tuple[str, ...] | None:
         used = json.loads(text)  # type: ignore[arg-type]
     except (ValueError, TypeError):
         return None
-    return tuple(used) if isinstance(used, list) else None
+    if not isinstance(used, list) or not all(isinstance(m, str) for m in used):
+        return None
+    return tuple(used)
 
 
 def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue, checked: CheckedFile) -> None:
     kinds = set(catalogue.evidence_kinds)
     rows = conn.execute(
         "SELECT e.unit, e.item_no, e.sha256, e.name, e.kind, e.caption, e.size, e.mime,"
-        " e.added_at, b.size FROM evidence e LEFT JOIN blob b ON b.sha256 = e.sha256"
-        " WHERE e.removed_at IS NULL ORDER BY e.id").fetchall()
+        " e.added_at, b.size, length(b.content) FROM evidence e"
+        " LEFT JOIN blob b ON b.sha256 = e.sha256 WHERE e.removed_at IS NULL ORDER BY e.id"
+    ).fetchall()
     verified: set[str] = set()
-    for unit, no, sha, name, kind, _cap, size, _mime, _at, stored in rows:
+    for unit, no, sha, name, kind, _cap, size, _mime, _at, recorded, stored in rows:
         if no is not None and (not isinstance(no, int) or not catalogue.has_item(no)):
             raise Rejected(f"佐证材料“{name}”挂在创建标准中没有的指标上（{unit} 第 {no} 项）")
         if kind not in kinds:
             raise Rejected(f"佐证材料“{name}”的类别“{kind}”不在创建标准的材料类别中")
         if stored is None:
             raise Rejected(f"佐证材料“{name}”的内容缺失")
-        if sha not in verified:
-            if stored != size or not blobstore.content_matches(conn, sha):
-                raise Rejected(f"佐证材料“{name}”的内容与其校验值不符（文件内容被改动或损坏）")
-            verified.add(sha)
+        # every recorded size must be the real one: reports size their reads by it
+        if not size == recorded == stored or (
+                sha not in verified and not blobstore.content_matches(conn, sha)):
+            raise Rejected(f"佐证材料“{name}”的内容与其校验值不符（文件内容被改动或损坏）")
+        verified.add(sha)
     checked.evidence = [tuple(r[:9]) for r in rows]
 
 
