@@ -232,7 +232,7 @@ def test_a_failure_inside_the_merge_leaves_the_previous_state(
     def broken(*_args: object) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(conflicts, "refresh", broken)
+    monkeypatch.setattr(conflicts, "mark_pending", broken)  # inside the transaction
     with pytest.raises(RuntimeError):
         do_import(office_dir, back)
     monkeypatch.undo()

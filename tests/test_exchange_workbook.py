@@ -256,11 +256,11 @@ KILL_SCRIPT = textwrap.dedent("""
 
     stage = {stage!r}
     if stage == "ledger":
-        real = conflicts.refresh
-        def refresh(conn, units, at):
-            real(conn, units, at)
+        real = conflicts.mark_pending
+        def mark_pending(conn, units):
+            real(conn, units)
             os._exit(9)          # killed inside the ledger transaction
-        conflicts.refresh = refresh
+        conflicts.mark_pending = mark_pending
     elif stage == "save":
         real_save = book_module.Workbook.save
         def save(self, filename):

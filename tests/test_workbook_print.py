@@ -34,3 +34,26 @@ def test_rows_grow_with_long_comments_and_headers(office_dir: Path, tmp_path: Pa
     assert short_row is not None and short_row < long_row  # item 2's own text needs less
     summary = book["汇总"]
     assert summary.row_dimensions[3].height >= 28          # wrapped area names in the header
+
+
+def test_conflicts_left_pending_by_a_cut_off_import_are_refreshed_on_open(
+        office_dir: Path, tmp_path: Path) -> None:
+    from zhashui_inspector.exchange import conflicts
+    from zhashui_inspector.exchange.office import Office
+
+    zs = issue(office_dir, tmp_path / "zs.sqlite", holder="张三")
+    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
+    for path, rating in ((zs, "达标"), (ls, "未达标")):
+        with WorkFile.open(path) as wf:
+            wf.update_item(UNIT, 3, rating=rating)
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"),
+              hand_back(ls, tmp_path / "ls1.sqlite"))
+    with Office.open(office_dir) as office:
+        assert [(c.unit, c.item_no) for c in conflicts.list_conflicts(office)] == [(UNIT, 3)]
+        # as if the process died after an import's transaction, before the batch refresh
+        with office.ledger.tx() as conn:
+            conn.execute("DELETE FROM conflict")
+            conflicts.mark_pending(conn, [UNIT])
+    with Office.open(office_dir) as office:
+        assert [(c.unit, c.item_no) for c in conflicts.list_conflicts(office)] == [(UNIT, 3)]
+        assert office.ledger.meta(conflicts.PENDING_KEY) == ""

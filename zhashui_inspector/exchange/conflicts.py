@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zhashui_inspector.core.audit import canonical
 from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.core.records import now_iso
+from zhashui_inspector.exchange.ledger import CONFLICTS_PENDING
 from zhashui_inspector.exchange.merged import STATUS_LABELS, unit_views
 from zhashui_inspector.exchange.office import Office
 
@@ -40,6 +41,34 @@ class Conflict:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+
+PENDING_KEY = CONFLICTS_PENDING
+
+
+def mark_pending(conn: sqlite3.Connection, units: Iterable[str]) -> None:
+    """Note, inside an import's transaction, that these units' conflicts need a refresh.
+
+    Refreshing once per batch instead of once per file keeps a batch linear in its
+    size; the note is in the same transaction as the rows, so a crash between the
+    import and the refresh leaves it for `refresh_pending` at the next open.
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PENDING_KEY,)).fetchone()
+    pending = set(json.loads(row[0])) if row and row[0] else set()
+    pending.update(units)
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
+                 " DO UPDATE SET value = excluded.value",
+                 (PENDING_KEY, json.dumps(sorted(pending), ensure_ascii=False)))
+
+
+def refresh_pending(conn: sqlite3.Connection, at: str) -> list[str]:
+    """Refresh the conflicts of every unit noted by `mark_pending` (caller's transaction)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PENDING_KEY,)).fetchone()
+    pending = sorted(json.loads(row[0])) if row and row[0] else []
+    if pending:
+        refresh(conn, pending, at)
+        conn.execute("DELETE FROM meta WHERE key = ?", (PENDING_KEY,))
+    return pending
 
 
 def refresh(conn: sqlite3.Connection, units: Iterable[str], at: str) -> None:

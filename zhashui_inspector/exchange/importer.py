@@ -155,6 +155,7 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
             _drain(ahead)
         if progress is not None:
             progress(len(batch.results), len(paths), "")
+        office.refresh_conflicts()
     batch.workbook_message = office.refresh_workbook()
     return batch
 
@@ -263,7 +264,7 @@ def _place(office: Office, checked: CheckedFile) -> ImportResult:
         if old is not None:
             conn.execute("UPDATE source SET replaced_by = ? WHERE id = ?", (source_id, old["id"]))
         _insert_rows(conn, source_id, checked)
-        conflicts.refresh(conn, ident.units, at)
+        conflicts.mark_pending(conn, ident.units)
         _log(conn, result, at, ident.file_id, source_id, checked)
         office.mark_pending(conn)
     return result

@@ -20,6 +20,7 @@ from zhashui_inspector.core.catalogue import Catalogue, Policy, copy_catalogue
 from zhashui_inspector.core.errors import NewerFormatError, WorkFileError
 
 LEDGER_VERSION = 1
+CONFLICTS_PENDING = "conflicts_pending"   # meta key: units whose conflicts need a refresh
 LEDGER_NAME = "ledger.sqlite"
 
 SCHEMA = """

@@ -26,7 +26,7 @@ from zhashui_inspector.core.filelock import FileLock
 from zhashui_inspector.core.records import RoundStage, now_iso
 from zhashui_inspector.exchange import keys as office_keys
 from zhashui_inspector.exchange import workbook
-from zhashui_inspector.exchange.ledger import LEDGER_NAME, Ledger
+from zhashui_inspector.exchange.ledger import CONFLICTS_PENDING, LEDGER_NAME, Ledger
 from zhashui_inspector.exchange.ledger import create as create_ledger
 from zhashui_inspector.paths import standards_db
 
@@ -111,7 +111,17 @@ class Office:
         root = Path(root)
         if not root.is_dir():
             raise WorkFileError(f"找不到办公文件夹：{root}")
-        return cls(root)
+        office = cls(root)
+        if office.ledger.meta(CONFLICTS_PENDING):  # an import was cut off before refreshing
+            office.refresh_conflicts()
+        return office
+
+    def refresh_conflicts(self) -> None:
+        """Bring the conflicts up to date with the files imported since the last refresh."""
+        from zhashui_inspector.exchange import conflicts  # conflicts builds on Office
+
+        with self.ledger.tx() as conn:
+            conflicts.refresh_pending(conn, now_iso())
 
     def close(self) -> None:
         self.ledger.close()
