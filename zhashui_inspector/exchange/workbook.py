@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import errno
 import math
 import os
 import re
@@ -437,11 +438,10 @@ def _save(wb: Any, target: Path, history_dir: Path) -> None:
         wb.save(tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        kept = _keep_previous(target, history_dir) if target.exists() else None
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise WorkbookNotWritten(f"无法写出总表“{target.name}”（{exc.strerror}），未作改动",
-                                 detail=str(exc)) from exc
-    kept = _keep_previous(target, history_dir) if target.exists() else None
+        raise WorkbookNotWritten(_not_saved_message(target, exc), detail=str(exc)) from exc
     try:
         _replace(tmp, target)
     except PermissionError:
@@ -452,16 +452,27 @@ def _save(wb: Any, target: Path, history_dir: Path) -> None:
     _prune(history_dir, target.stem)
 
 
+def _not_saved_message(target: Path, exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return (f"磁盘空间不足，总表“{target.name}”未能更新，未作改动；台账已保存，"
+                "腾出空间后，下次导入或执行 office workbook 时会自动写入")
+    return f"无法写出总表“{target.name}”（写入磁盘时出错），未作改动；台账已保存"
+
+
 def _keep_previous(target: Path, history_dir: Path) -> Path:
     history_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     kept = history_dir / f"{target.stem}-{stamp}{target.suffix}"
     part = Path(f"{kept}.part")
-    with open(target, "rb") as src, open(part, "wb") as dst:
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
-        dst.flush()
-        os.fsync(dst.fileno())
+    try:
+        with open(target, "rb") as src, open(part, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except OSError:
+        part.unlink(missing_ok=True)
+        raise
     os.replace(part, kept)
     return kept
 
