@@ -126,10 +126,14 @@ def plugin_name(file_name: str) -> str:
 def keep_bundle_file(dest: str) -> bool:
     """Whether a file at this destination path inside the bundle is worth shipping."""
     parts = dest.replace("\\", "/").split("/")
-    if "Qt" not in parts:
+    if "PySide6" not in parts:
         return True
-    below = parts[parts.index("Qt") + 1:]
-    if not below:
+    # Qt's tree is PySide6/Qt/{plugins,translations,…} on Linux and macOS and
+    # PySide6/{plugins,translations,…} on Windows.
+    below = parts[parts.index("PySide6") + 1:]
+    if below[:1] == ["Qt"]:
+        below = below[1:]
+    if len(below) < 2:
         return True
     if below[0] in DROPPED_QT_FOLDERS:
         return False

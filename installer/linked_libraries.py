@@ -28,7 +28,8 @@ ImportsOf = Callable[[str], Iterable[tuple[str, str | None]]]
 
 
 def _basename(name: str) -> str:
-    return PurePath(name.replace("\\", "/")).name
+    base = PurePath(name.replace("\\", "/")).name
+    return base.lower() if sys.platform == "win32" else base  # DLL names ignore case
 
 
 def _closure(roots: Iterable[str], by_name: dict[str, str], imports_of: ImportsOf,
