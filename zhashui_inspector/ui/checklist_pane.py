@@ -26,6 +26,7 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 from zhashui_inspector.ui.session import Session
+from zhashui_inspector.ui.style import styled
 from zhashui_inspector.ui.undo import ItemEdit
 
 NOT_APPLICABLE = "不适用"
@@ -75,7 +76,7 @@ class ChecklistPane(QWidget):
         self.view.selectionModel().currentChanged.connect(self._current_changed)
 
         self.scope_label = QLabel(self)
-        self.scope_label.setObjectName("scopeTitle")
+        styled(self.scope_label, "scopeTitle")
         self.editor = ItemEditor(catalogue, self.edit, self)
         self.editor.escaped.connect(lambda: self.view.setFocus(Qt.FocusReason.ShortcutFocusReason))
 

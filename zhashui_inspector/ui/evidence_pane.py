@@ -30,6 +30,7 @@ from zhashui_inspector.ui.qt import (
     QWidget,
 )
 from zhashui_inspector.ui.session import Session
+from zhashui_inspector.ui.style import styled
 from zhashui_inspector.ui.thumbnails import (
     DECODABLE,
     ThumbnailCache,
@@ -83,11 +84,11 @@ class EvidencePane(QWidget):
         self.unit_strip.paste_requested.connect(lambda: self.paste(unit_level=True))
 
         self.item_header = QLabel(self)
-        self.item_header.setObjectName("sectionHeader")
+        styled(self.item_header, "sectionHeader")
         self.unit_header = QLabel(self)
-        self.unit_header.setObjectName("sectionHeader")
+        styled(self.unit_header, "sectionHeader")
         self.linked_header = QLabel(self)
-        self.linked_header.setObjectName("linkedHeader")
+        styled(self.linked_header, "linkedHeader")
         self.add_item_button = self._button(self.tr("添加…"), self.tr("为本项添加佐证材料"),
                                             lambda: self.choose_files(self.item_no))
         self.paste_button = self._button(self.tr("粘贴"), self.tr("把剪贴板中的图片或文件作为本项材料"),
@@ -96,7 +97,7 @@ class EvidencePane(QWidget):
                                             lambda: self.choose_files(None))
 
         self.name_label = QLabel(self)
-        self.name_label.setObjectName("evidenceName")
+        styled(self.name_label, "evidenceName")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kind_combo = QComboBox(self)
         self.kind_combo.addItems(list(session.catalogue.evidence_kinds))

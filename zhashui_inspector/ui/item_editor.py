@@ -24,6 +24,7 @@ from zhashui_inspector.ui.qt import (
     QWidget,
     Signal,
 )
+from zhashui_inspector.ui.style import flag, styled
 
 NOT_APPLICABLE = "不适用"
 TYPING_PAUSE_MS = 600
@@ -54,7 +55,7 @@ class ItemEditor(QFrame):
 
     def __init__(self, catalogue: Catalogue, edit: EditFn, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("itemEditor")
+        styled(self, "itemEditor")
         self.catalogue = catalogue
         self.edit = edit
         self.item_no: int | None = None
@@ -65,7 +66,7 @@ class ItemEditor(QFrame):
         self._tokens: dict[str, object] = {"comment": object(), "reason": object()}
 
         self.path_label = QLabel(self)
-        self.path_label.setObjectName("itemPath")
+        styled(self.path_label, "itemPath")
         self.text_label = QLabel(self)
         self.text_label.setObjectName("itemText")
         self.text_label.setWordWrap(True)
@@ -121,7 +122,7 @@ class ItemEditor(QFrame):
         self.comment_edit = NoteEdit(self.tr("核查情况、发现的问题、整改意见…"), self.tr("备注"), self)
         self.comment_edit.setObjectName("commentEdit")
         self.linked_label = QLabel(self)
-        self.linked_label.setObjectName("linkedNote")
+        styled(self.linked_label, "linkedNote")
         self.linked_label.setWordWrap(True)
         self.linked_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.linked_label.setAccessibleName(self.tr("单位自查材料"))
@@ -233,11 +234,8 @@ class ItemEditor(QFrame):
         missing = show_reason and not self.reason_edit.toPlainText().strip()
         self.reason_label.setText(self.tr("⚠ 不适用理由（必填，尚未填写）") if missing
                                   else self.tr("不适用理由（必填）"))
-        self.reason_label.setProperty("missing", missing)
-        self.reason_edit.setProperty("missing", missing)
-        for widget in (self.reason_label, self.reason_edit):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        flag(self.reason_label, "missing", missing)
+        flag(self.reason_edit, "missing", missing)
         self._refresh_linked()
 
     def _refresh_linked(self) -> None:

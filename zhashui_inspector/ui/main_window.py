@@ -45,6 +45,7 @@ from zhashui_inspector.ui.settings import (
 from zhashui_inspector.ui.stage import stage_status
 from zhashui_inspector.ui.standards_model import StandardsTreeModel
 from zhashui_inspector.ui.standards_tree import StandardsTreePane
+from zhashui_inspector.ui.style import flag, styled
 from zhashui_inspector.ui.thumbnails import ThumbnailCache
 from zhashui_inspector.ui.unit_banner import UnitBanner
 from zhashui_inspector.ui.unit_switcher import UnitSwitcher
@@ -158,11 +159,11 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
 
         self.stage_label = QLabel(self)
-        self.stage_label.setObjectName("stageLabel")
+        styled(self.stage_label, "stageLabel")
         self.stage_label.setAccessibleName(self.tr("复查阶段"))
         self._show_stage()
         self.role_label = QLabel(self)
-        self.role_label.setObjectName("roleLabel")
+        styled(self.role_label, "roleLabel")
         role = ROLE_LABELS.get(session.role, session.role)
         self.role_label.setText(self.tr("{0}：{1}").format(role, session.identity.holder))
         self.commands = WindowCommands(self)
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
     def _show_stage(self) -> None:
         status = stage_status(self.session.identity.stages, self.today)
         self.stage_label.setText(status.text)
-        self.stage_label.setProperty("outside", not status.in_round)
+        flag(self.stage_label, "outside", not status.in_round)
         lines = [f"{s.name}：{s.start:%Y-%m-%d} 至 {s.end:%Y-%m-%d}"
                  for s in self.session.identity.stages]
         round_name = self.session.identity.round_name

@@ -22,6 +22,7 @@ from zhashui_inspector.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from zhashui_inspector.ui.style import flag, styled
 from zhashui_inspector.ui.worker import FileWorker
 
 
@@ -59,8 +60,8 @@ class PracticeFileDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
         self.units.itemChanged.connect(self._unit_checked)
         self.error = QLabel(self)
-        self.error.setObjectName("blockers")
-        self.error.setProperty("problem", True)
+        styled(self.error, "blockers")
+        flag(self.error, "problem", True)
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("角色："), roles)

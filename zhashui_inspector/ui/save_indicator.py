@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zhashui_inspector.ui.qt import QHBoxLayout, QLabel, QPushButton, QWidget, Signal
 from zhashui_inspector.ui.save_state import SaveState, SaveStatus
+from zhashui_inspector.ui.style import flag
 
 
 class SaveIndicator(QWidget):
@@ -54,6 +55,4 @@ class SaveIndicator(QWidget):
         self._set_problem(status in (SaveStatus.FAILED, SaveStatus.REJECTED))
 
     def _set_problem(self, problem: bool) -> None:
-        self.label.setProperty("problem", problem)
-        self.label.style().unpolish(self.label)
-        self.label.style().polish(self.label)
+        flag(self.label, "problem", problem)

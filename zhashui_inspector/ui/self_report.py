@@ -18,6 +18,7 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 from zhashui_inspector.ui.session import Session
+from zhashui_inspector.ui.style import flag, styled
 
 TYPING_PAUSE_MS = 800
 
@@ -41,7 +42,7 @@ class SelfReportPane(QWidget):
         self.limit = session.catalogue.self_report_limit
 
         self.title = QLabel(self)
-        self.title.setObjectName("paneTitle")
+        styled(self.title, "paneTitle")
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("selfReportEditor")
         self.editor.setAccessibleName(self.tr("自评报告"))
@@ -65,7 +66,7 @@ class SelfReportPane(QWidget):
         own_layout.addWidget(self.counter)
 
         self.linked_title = QLabel(self.tr("单位自查材料：自评报告（只读）"), self)
-        self.linked_title.setObjectName("linkedHeader")
+        styled(self.linked_title, "linkedHeader")
         self.linked_view = QPlainTextEdit(self)
         self.linked_view.setReadOnly(True)
         self.linked_view.setAccessibleName(self.tr("单位自查材料：自评报告"))
@@ -120,11 +121,8 @@ class SelfReportPane(QWidget):
         count = count_chars(self.editor.toPlainText())
         text, over = count_text(count, self.limit)
         self.counter.setText(("⚠ " if over else "") + text)
-        self.counter.setProperty("warning", over)
-        self.editor.setProperty("warning", over)
-        for widget in (self.counter, self.editor):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        flag(self.counter, "warning", over)
+        flag(self.editor, "warning", over)
         self.count_changed.emit(count, self.limit)
 
     def flush(self) -> None:

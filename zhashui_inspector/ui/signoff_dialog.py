@@ -35,6 +35,7 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 from zhashui_inspector.ui.session import Session
+from zhashui_inspector.ui.style import flag, styled
 
 INK = QColor("#0d2a6b")
 
@@ -175,11 +176,11 @@ class SignOffDialog(QDialog):
                                "如需修改，须说明理由重新打开。").format(unit), self)
         intro.setWordWrap(True)
         self.blocker_label = QLabel(self.tr("正在检查能否签字确认…"), self)
-        self.blocker_label.setObjectName("blockers")
+        styled(self.blocker_label, "blockers")
         self.blocker_label.setWordWrap(True)
         self.blocker_label.setTextFormat(Qt.TextFormat.PlainText)
         self.score_label = QLabel(self)
-        self.score_label.setObjectName("scoreLine")
+        styled(self.score_label, "scoreLine")
         self.score_label.setWordWrap(True)
         self.name_edit = QLineEdit(signer, self)
         self.name_edit.setAccessibleName(self.tr("签字人姓名"))
@@ -206,7 +207,8 @@ class SignOffDialog(QDialog):
         self.buttons.accepted.connect(self.sign)
         self.buttons.rejected.connect(self.reject)
         self.error_label = QLabel(self)
-        self.error_label.setObjectName("blockers")
+        styled(self.error_label, "blockers")
+        flag(self.error_label, "problem", True)
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
@@ -247,12 +249,11 @@ class SignOffDialog(QDialog):
         if blockers:
             self.blocker_label.setText(self.tr("暂不能签字确认：\n") + "\n".join(
                 f"• {b}" for b in blockers))
-            self.blocker_label.setProperty("problem", True)
+            flag(self.blocker_label, "problem", True)
         else:
             self.blocker_label.setText(self.tr("✓ 各项均已评定，可以签字确认。"))
-            self.blocker_label.setProperty("problem", False)
-        self.blocker_label.style().unpolish(self.blocker_label)
-        self.blocker_label.style().polish(self.blocker_label)
+            flag(self.blocker_label, "problem", False)
+            flag(self.blocker_label, "fine", True)
         self._update_button()
 
     def _update_button(self) -> None:

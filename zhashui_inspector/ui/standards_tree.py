@@ -28,6 +28,7 @@ from zhashui_inspector.ui.standards_model import (
     NodeRole,
     StandardsTreeModel,
 )
+from zhashui_inspector.ui.style import CHECKED_BUTTON
 
 
 class StandardsTreePane(QWidget):
@@ -76,6 +77,7 @@ class StandardsTreePane(QWidget):
             button = QToolButton(self)
             button.setText(label)
             button.setCheckable(True)
+            button.setStyleSheet(CHECKED_BUTTON)
             button.setAutoRaise(False)
             button.setAccessibleName(self.tr("只显示：{0}").format(label))
             button.setToolTip(self.tr("只显示：{0}").format(label))

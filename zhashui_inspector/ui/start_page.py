@@ -27,6 +27,7 @@ from zhashui_inspector.ui.qt import (
 )
 from zhashui_inspector.ui.settings import forget_recent, load_bytes, recent_files, save_bytes
 from zhashui_inspector.ui.stage import stage_status
+from zhashui_inspector.ui.style import styled
 from zhashui_inspector.ui.worker import FileWorker
 
 APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
@@ -56,9 +57,9 @@ class StartWindow(QWidget):
         title.setFont(font)
         subtitle = QLabel(self.tr("现场评分 · 单位自查 · 县委依法治县办汇总　　依据 柞法治办发〔2023〕54号"),
                           self)
-        subtitle.setObjectName("itemPath")
+        styled(subtitle, "itemPath")
         self.stage_label = QLabel(self)
-        self.stage_label.setObjectName("itemPath")
+        styled(self.stage_label, "itemPath")
         heading = QVBoxLayout()
         heading.addWidget(title)
         heading.addWidget(subtitle)
@@ -89,7 +90,7 @@ class StartWindow(QWidget):
             button.clicked.connect(slot)
             self.buttons.append(button)
             hint = QLabel(note, self)
-            hint.setObjectName("itemPath")
+            styled(hint, "itemPath")
             hint.setWordWrap(True)
             choices.addWidget(button, row, 0)
             choices.addWidget(hint, row, 1)
@@ -97,7 +98,7 @@ class StartWindow(QWidget):
         choices.setRowStretch(len(entries), 1)
 
         recent_title = QLabel(self.tr("最近打开"), self)
-        recent_title.setObjectName("sectionHeader")
+        styled(recent_title, "sectionHeader")
         self.recent = QListWidget(self)
         self.recent.setObjectName("recentFiles")
         self.recent.setAccessibleName(self.tr("最近打开的工作文件"))

@@ -13,6 +13,7 @@ from zhashui_inspector.ui.qt import (
     QWidget,
     Signal,
 )
+from zhashui_inspector.ui.style import styled
 
 
 def short_time(iso: str) -> str:
@@ -43,7 +44,7 @@ class UnitBanner(QWidget):
     def _strip(self, name: str, button_text: str,
                tip: str) -> tuple[QFrame, QLabel, QPushButton]:
         frame = QFrame(self)
-        frame.setObjectName(name)
+        styled(frame, name)
         label = QLabel(frame)
         label.setWordWrap(True)
         button = QPushButton(button_text, frame)

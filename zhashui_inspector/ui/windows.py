@@ -7,6 +7,7 @@ from pathlib import Path
 
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.qt import QApplication, QCoreApplication, QWidget
+from zhashui_inspector.ui.style import APP_STYLE
 
 
 class WindowManager:
@@ -66,6 +67,9 @@ class WindowManager:
             self.report_failure(parent, QCoreApplication.translate(
                 "windows", "县委依法治县办模式尚未包含在此版本中，请使用命令行的 office 命令，或更新程序后再试。"))
             return self.first or self.show_start()
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not app.styleSheet():
+            app.setStyleSheet(APP_STYLE)   # the office window styles its parts by name
         window = OfficeWindow(Path(folder))
         window.show()
         return self._keep(window)
