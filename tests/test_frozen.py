@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,15 @@ def run(bundle: Path, tmp_path: Path):
     env.update(HOME=str(home), USERPROFILE=str(home), XDG_CONFIG_HOME=str(home / ".config"),
                XDG_DATA_HOME=str(home / ".local/share"), XDG_CACHE_HOME=str(home / ".cache"),
                QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8", ZHASHUI_PASSPHRASE=PASSPHRASE)
+    # A login name of its own, so the program's per-user socket is this test's alone and a
+    # program the developer has open is never involved.
+    user = f"frozen-test-{uuid.uuid4().hex[:8]}"
+    env.update(LOGNAME=user, USER=user, USERNAME=user)
+
+    def start(*args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([str(bundle / f"{APP}{EXE_SUFFIX}"), *args], cwd=tmp_path,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, encoding="utf-8")
 
     def run(*args: str, check: bool = True, timeout: float = 180) -> subprocess.CompletedProcess:
         result = subprocess.run([str(bundle / f"{APP}{EXE_SUFFIX}"), *args], cwd=tmp_path,
@@ -58,6 +69,8 @@ def run(bundle: Path, tmp_path: Path):
             assert result.returncode == 0, (args, result.stdout, result.stderr)
         return result
 
+    run.start = start  # type: ignore[attr-defined]
+    run.user = user  # type: ignore[attr-defined]
     return run
 
 
@@ -108,6 +121,61 @@ def test_window_opens_a_work_file_made_by_the_frozen_program(run, tmp_path: Path
     assert "县财政局" in run("show", str(demo)).stdout
     result = run("gui", "--smoke", str(demo))
     assert "窗口首次绘制" in result.stdout
+
+
+def test_a_second_start_hands_its_file_to_the_running_program(qapp, run,
+                                                             tmp_path: Path) -> None:
+    """Double-clicking work files: the first start opens a window, the next one hands its
+    file over and exits; once the first program is gone, a start opens its own again."""
+    from zhashui_inspector.core.errors import WorkFileLockedError
+    from zhashui_inspector.core.filelock import FileLock
+    from zhashui_inspector.ui.qt import QLocalServer
+    from zhashui_inspector.ui.single_instance import send_request, server_name
+
+    first_file, second_file = tmp_path / "县财政局.sqlite", tmp_path / "下梁镇.sqlite"
+    for file, unit in ((first_file, "县财政局"), (second_file, "下梁镇")):
+        run("new", str(file), "--role", "inspector", "--holder", "张三", "--unit", unit)
+    name = server_name(run.user)
+
+    def wait_for(condition, what: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.1)
+
+    def is_open_elsewhere(file: Path) -> bool:
+        lock = FileLock(file)
+        try:
+            lock.acquire()
+        except WorkFileLockedError:
+            return True
+        lock.release()
+        return False
+
+    first = run.start(str(first_file))  # what a double-click runs
+    later = None
+    try:
+        wait_for(lambda: send_request(name, []), "the first program never listened")
+        wait_for(lambda: is_open_elsewhere(first_file), "the first file was not opened")
+        second = run(str(second_file), timeout=60)
+        assert second.returncode == 0 and first.poll() is None
+        wait_for(lambda: is_open_elsewhere(second_file),
+                 "the running program did not open the handed-over file")
+        # The first program ends abruptly: its socket is left behind, and the next start
+        # must open the file itself instead of handing it to no one.
+        first.kill()
+        first.wait(timeout=30)
+        wait_for(lambda: not is_open_elsewhere(second_file), "locks outlived the program")
+        later = run.start(str(second_file))
+        wait_for(lambda: is_open_elsewhere(second_file), "a start after a crash gave up")
+        assert later.poll() is None
+        wait_for(lambda: send_request(name, []), "the new program does not listen")
+    finally:
+        for proc in (first, later):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=30)
+        QLocalServer.removeServer(name)  # the socket the killed program left behind
 
 
 def test_signed_report_from_the_bundle_verifies(run, tmp_path: Path) -> None:
