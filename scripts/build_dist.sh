@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the one-folder program with PyInstaller: dist/ZhashuiInspector/ (Linux, Windows
 # under Git Bash or MSYS2). Options go to PyInstaller, e.g. --distpath D --workpath W.
-# Prints where the program is and how big it is.
+# Prints where the program is and how big it is. Warnings that libgtk-3 cannot be
+# resolved are expected: PyInstaller analyses Qt's GTK theme plugin before the spec drops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
