@@ -171,3 +171,18 @@ def test_every_command_is_documented_in_the_readme() -> None:
         for group in nested:
             for child in group.choices:
                 assert f"zhashui-inspector {name} {child}" in readme, f"{name} {child}"
+
+
+def test_demo_round_keeps_the_notices_stage_lengths_around_today() -> None:
+    from datetime import date
+
+    from zhashui_inspector.core.catalogue import Catalogue
+    from zhashui_inspector.core.demo import demo_stages
+
+    cat = Catalogue.load()
+    today = date(2027, 3, 10)
+    stages = demo_stages(cat, today)
+    assert [s.name for s in stages] == ["全面自查", "复查验收评估", "复查处理"]
+    for new, old in zip(stages, cat.stages, strict=True):
+        assert new.end - new.start == old.end - old.start
+    assert stages[1].start <= today <= stages[1].end   # the demo shows the review under way

@@ -8,9 +8,11 @@ from __future__ import annotations
 import io
 import random
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.records import RoundStage
 from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.paths import resource_path
 
@@ -88,10 +90,22 @@ def make_demo(out: Path) -> Path:
     out = Path(out)
     for stale in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
         stale.unlink(missing_ok=True)
-    units = [u.name for u in Catalogue.load().units]
-    with WorkFile.create(out, role="inspector", holder=DEMO_HOLDER, units=units) as wf:
+    catalogue = Catalogue.load()
+    units = [u.name for u in catalogue.units]
+    with WorkFile.create(out, role="inspector", holder=DEMO_HOLDER, units=units,
+                         round_name="演示轮次", stages=demo_stages(catalogue)) as wf:
         fill_demo(wf)
     return out
+
+
+def demo_stages(catalogue: Catalogue, today: date | None = None) -> list[RoundStage]:
+    """The notice's three stages with their lengths, moved so that today lies in the review."""
+    today = today or date.today()
+    self_check, review, handling = catalogue.stages
+    start = today - (review.start - self_check.start) - timedelta(days=2)
+    shift = start - self_check.start
+    return [RoundStage(s.key, s.name, s.start + shift, s.end + shift)
+            for s in (self_check, review, handling)]
 
 
 def fill_demo(wf: WorkFile) -> None:
