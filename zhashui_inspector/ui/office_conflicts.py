@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from zhashui_inspector.core.records import ROLE_LABELS
 from zhashui_inspector.exchange.conflicts import Conflict, SideDetail
-from zhashui_inspector.ui.office_models import RecordTableModel, conflict_columns
+from zhashui_inspector.ui.office_models import RESIZE_ROWS, RecordTableModel, conflict_columns
 from zhashui_inspector.ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -75,6 +75,9 @@ class ConflictsPane(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Column widths from the first rows only: measuring every row of a long list
+        # calls the model for each cell and froze the window for seconds after imports.
+        self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_ROWS)
         self.table.selectionModel().selectionChanged.connect(self._selected)
 
         self.title = QLabel(self.tr("选择左侧的一项分歧，查看各方评定并裁定"))

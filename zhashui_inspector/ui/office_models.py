@@ -30,6 +30,7 @@ OUTCOME_COLOURS = {"保留": "#c6efce", "黄牌": "#ffeb9c", "停牌": "#f8cbad"
 RESULT_TEXT = {"imported": "已导入", "replaced": "已导入（替换较早交回）", "unchanged": "未变化",
                "superseded": "已忽略（较早交回）", "rejected": "拒收"}
 WARNING = "#ffc7ce"
+RESIZE_ROWS = 50   # rows (beyond the visible ones) measured when fitting column widths
 RETURNED_SUFFIXES = {".sqlite", ".zsi"}
 
 

@@ -29,6 +29,7 @@ from zhashui_inspector.ui.office_dialogs import (
     ask_passphrase,
 )
 from zhashui_inspector.ui.office_models import (
+    RESIZE_ROWS,
     OfficeSnapshot,
     RecordTableModel,
     load_snapshot,
@@ -161,6 +162,7 @@ class OfficeWindow(QMainWindow):
         table.setWordWrap(True)
         table.verticalHeader().hide()
         table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setResizeContentsPrecision(RESIZE_ROWS)  # see office_conflicts
         return table
 
     def _item_text(self, no: int) -> str:
