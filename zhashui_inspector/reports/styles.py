@@ -41,9 +41,19 @@ RATING_COLOURS = {
 }
 
 
+REPORT_TEXT_LIMIT = 10_000  # characters of one text: several printed pages, laid out in seconds
+
+
 def esc(text: object) -> str:
-    """Text from a work file made safe for Paragraph markup; line breaks kept."""
-    return escape(str(text)).replace("\r\n", "\n").replace("\n", "<br/>")
+    """Text from a work file made safe for Paragraph markup; line breaks kept.
+
+    Text beyond REPORT_TEXT_LIMIT characters is cut with a visible note: a pasted 10 MB
+    comment would take reportlab hours to lay out and fill thousands of pages.
+    """
+    text = str(text)
+    if len(text) > REPORT_TEXT_LIMIT:
+        text = f"{text[:REPORT_TEXT_LIMIT]}……（此处截断，原文共 {len(text)} 字）"
+    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 @cache
