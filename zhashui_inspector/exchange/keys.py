@@ -143,10 +143,22 @@ def create_keys(keys_dir: Path, passphrase: str, office_name: str = OFFICE_NAME)
     return OfficeKeys(key, cert)
 
 
+# Unlocked keys by (key file, its version, the passphrase's hash). Opening the PKCS#12
+# file takes ~0.15 s inside cryptography without releasing the GIL, which froze the
+# office window on every import; the window keeps the passphrase anyway.
+_unlocked: dict[tuple[str, int, int, str], OfficeKeys] = {}
+
+
 def load_keys(keys_dir: Path, passphrase: str) -> OfficeKeys:
     """Unlock `office.p12`; a wrong passphrase is a one-line Chinese error."""
+    path = keys_dir / P12_NAME
     try:
-        data = (keys_dir / P12_NAME).read_bytes()
+        st = path.stat()
+        cache_key = (str(path.resolve()), st.st_mtime_ns, st.st_size,
+                     hashlib.sha256(passphrase.encode("utf-8")).hexdigest())
+        if cache_key in _unlocked:
+            return _unlocked[cache_key]
+        data = path.read_bytes()
     except OSError as exc:
         raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
     try:
@@ -155,7 +167,10 @@ def load_keys(keys_dir: Path, passphrase: str) -> OfficeKeys:
         raise ValidationError("办公室密钥口令不正确", detail=str(exc)) from exc
     if not isinstance(key, rsa.RSAPrivateKey) or cert is None:
         raise WorkFileError("办公室密钥文件内容不完整")
-    return OfficeKeys(key, cert)
+    if len(_unlocked) >= 4:
+        _unlocked.clear()
+    _unlocked[cache_key] = OfficeKeys(key, cert)
+    return _unlocked[cache_key]
 
 
 def load_certificate(keys_dir: Path) -> x509.Certificate:
