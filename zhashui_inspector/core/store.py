@@ -247,14 +247,8 @@ class WorkFileStore:
             raise WorkFileError(f"工作文件“{self.path.name}”已被移动、改名或删除，本次修改未保存。"
                                 "请把文件放回原处后重试", detail=str(self.path))
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+            with transaction(self.conn) as conn:
+                yield conn
         except sqlite3.Error as exc:
             raise storage_error(exc, self.path) from exc
 
@@ -339,6 +333,19 @@ class WorkFileStore:
         self._check_unit(unit)
         if self.is_signed(unit):
             raise UnitLocked(f"“{unit}”已签字确认，需先说明理由重新打开后才能修改")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT on an autocommit connection; rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from zhashui_inspector.core.catalogue import Catalogue, Policy, copy_catalogue
 from zhashui_inspector.core.errors import NewerFormatError, WorkFileError
+from zhashui_inspector.core.store import transaction
 
 LEDGER_VERSION = 1
 CONFLICTS_PENDING = "conflicts_pending"   # meta key: units whose conflicts need a refresh
@@ -164,14 +165,8 @@ class Ledger:
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; rolled back on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+        with transaction(self.conn) as conn:
+            yield conn
 
     # ---- meta ---------------------------------------------------------------------
 
