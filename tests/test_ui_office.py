@@ -242,6 +242,16 @@ def test_open_workbook_and_make_the_signed_report(qtbot, window, folder: Path,  
     assert result.ok, result.problem
     window.report_box.buttons()[0].click()             # 打开
     assert opened[-1] == str(out)
+    from zhashui_inspector.ui import printing
+
+    printed: list[tuple[Path, str]] = []
+    monkeypatch.setattr(printing, "print_pdf",
+                        lambda parent, path, title="": printed.append((Path(path), title)))
+    assert sorted(b.text() for b in window.report_box.buttons()) == sorted(["打开", "打印…", "关闭"])
+    monkeypatch.setattr(office_window.qt.QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(out), ""))
+    window.print_action.trigger()                      # 打印已生成的报告…
+    assert printed == [(out, out.stem)]
 
 
 def test_wrong_passphrase_is_refused_and_asked_again(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]

@@ -108,6 +108,9 @@ class OfficeWindow(QMainWindow):
         report_menu.addAction(self.tr("全县报告…"), lambda: self.ask_report(None))
         self.unit_report_action = report_menu.addAction(self.tr("所选单位的报告…"),
                                                         self.ask_unit_report)
+        report_menu.addSeparator()
+        self.print_action = report_menu.addAction(self.tr("打印已生成的报告…"),
+                                                  self.ask_print_report)
         self.report_button.setMenu(report_menu)
         bar.addWidget(self.report_button)
         bar.addSeparator()
@@ -439,12 +442,29 @@ class OfficeWindow(QMainWindow):
         box = qt.QMessageBox(qt.QMessageBox.Icon.Information, TITLE,
                              self.tr("已生成并签名：{0}").format(path), parent=self)
         open_button = box.addButton(self.tr("打开"), qt.QMessageBox.ButtonRole.AcceptRole)
+        print_button = box.addButton(self.tr("打印…"), qt.QMessageBox.ButtonRole.ActionRole)
         box.addButton(self.tr("关闭"), qt.QMessageBox.ButtonRole.RejectRole)
-        box.buttonClicked.connect(
-            lambda button: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-            if button is open_button else None)
+
+        def clicked(button: object) -> None:
+            if button is open_button:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            elif button is print_button:
+                self.print_report(path)
+        box.buttonClicked.connect(clicked)
         box.open()
         self.report_box = box
+
+    def ask_print_report(self) -> None:
+        name, _filter = qt.QFileDialog.getOpenFileName(
+            self, self.tr("打印报告"), str(self.office_dir / "reports"), self.tr("PDF 文件 (*.pdf)"))
+        if name:
+            self.print_report(Path(name))
+
+    def print_report(self, path: Path) -> bool:
+        """The system print dialog with a preview of a report (the signed PDF itself)."""
+        from zhashui_inspector.ui.printing import print_pdf
+
+        return print_pdf(self, path, path.stem)
 
     # ---- a folder that is not an office folder yet ----------------------------------------------
 
