@@ -162,3 +162,13 @@ def test_a_legitimate_older_file_still_passes_the_schema_check(
     validate._check_schema(objects, 1)
     with pytest.raises(Rejected):
         validate._check_schema(objects, 2)
+
+
+def test_a_schema_garbled_into_invalid_utf8_is_refused_as_damaged(
+        bench: Path, expect: OfficeExpectations, tmp_path: Path) -> None:
+    """SQLite's error message then quotes the garbled name, and Python fails to decode the
+    message itself (UnicodeDecodeError, not a DatabaseError); found by the fuzzer."""
+    path = _damaged(bench, tmp_path, "PRAGMA writable_schema = ON",
+                    "UPDATE sqlite_master SET name = CAST(x'6964f378' AS TEXT),"
+                    " sql = 'CREATE INDEX broken ON audit((unit)' WHERE name = 'idx_audit_unit'")
+    assert _verdict(bench, expect, path).startswith("文件已损坏")

@@ -158,7 +158,7 @@ def check_file(received: Received, expect: OfficeExpectations) -> CheckedFile:
             raise Rejected("不是 SQLite 数据库文件，不是本程序的工作文件")
     try:
         conn = _connect_private(path)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise Rejected("文件已损坏，无法打开", detail=str(exc)) from exc
     upgraded: Path | None = None
     try:
@@ -171,7 +171,7 @@ def check_file(received: Received, expect: OfficeExpectations) -> CheckedFile:
             conn = _connect_private(upgraded)
         wf = _open_checked(upgraded or path, conn)
         return _check_contents(received, wf, expect, version, audit_hashes)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise Rejected("文件已损坏（读取数据时出错）", detail=str(exc)) from exc
     except WorkFileError as exc:
         raise Rejected(exc.message, detail=exc.detail) from exc
@@ -202,7 +202,7 @@ def _check_readable(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
     """
     try:
         objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise Rejected("文件已损坏，无法打开", detail=str(exc)) from exc
     if not {"identity", "cat_item", "audit", "scope_unit"} <= {o[1] for o in objects}:
         raise Rejected("不是柞水县复查验收评估的工作文件")
@@ -215,7 +215,7 @@ def _check_readable(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
     _check_schema(objects, version)
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise Rejected("文件已损坏（数据库完整性检查未通过）", detail=str(exc)) from exc
     if problems != ["ok"]:
         raise Rejected("文件已损坏（数据库完整性检查未通过）", detail="; ".join(problems))
