@@ -172,3 +172,15 @@ def test_a_schema_garbled_into_invalid_utf8_is_refused_as_damaged(
                     "UPDATE sqlite_master SET name = CAST(x'6964f378' AS TEXT),"
                     " sql = 'CREATE INDEX broken ON audit((unit)' WHERE name = 'idx_audit_unit'")
     assert _verdict(bench, expect, path).startswith("文件已损坏")
+
+
+def test_opening_a_work_file_with_a_garbled_schema_says_it_is_damaged(
+        bench: Path, tmp_path: Path) -> None:
+    """The inspector's own copy on a failing USB stick: a Chinese message, not a crash."""
+    from zhashui_inspector.core.errors import WorkFileError
+
+    path = _damaged(bench, tmp_path, "PRAGMA writable_schema = ON",
+                    "UPDATE sqlite_master SET name = CAST(x'6964f378' AS TEXT),"
+                    " sql = 'CREATE INDEX broken ON audit((unit)' WHERE name = 'idx_audit_unit'")
+    with pytest.raises(WorkFileError, match="“returned.sqlite”已损坏，无法读取"):
+        WorkFile.open(path)

@@ -160,13 +160,15 @@ class WorkFileStore:
         if file_lock:
             file_lock.acquire()
         try:
-            conn = connect(path, readonly=readonly)
-            with _closing_on_error(conn):
-                try:
+            try:   # the pragmas already read the schema; a garbled one fails here
+                conn = connect(path, readonly=readonly)
+                with _closing_on_error(conn):
                     tables = {r[0] for r in conn.execute(
                         "SELECT name FROM sqlite_master WHERE type = 'table'")}
-                except sqlite3.DatabaseError as exc:
-                    raise WorkFileError(f"“{path.name}”已损坏，无法读取", detail=str(exc)) from exc
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+                # UnicodeDecodeError: SQLite's message quoted bytes that are not UTF-8
+                raise WorkFileError(f"“{path.name}”已损坏，无法读取", detail=str(exc)) from exc
+            with _closing_on_error(conn):
                 if "identity" not in tables or "cat_item" not in tables:
                     raise WorkFileError(f"“{path.name}”不是柞水县复查验收评估的工作文件")
                 schema.check_version(conn)
