@@ -12,6 +12,7 @@ test_ui_single_instance.py).
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +142,24 @@ def test_an_older_hand_back_with_future_timestamps_is_still_superseded(
     assert batch.results[1].message == "第 1 次交回早于已导入的第 2 次交回，已忽略"
     (source,) = ledger_rows(office_dir, "source")
     assert source[7] == 2
+
+
+def test_a_full_office_disk_while_copying_a_returned_file_blames_the_disk_not_the_file(
+        office_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy into the office's temp folder is written to /dev/full: every write fails
+    with ENOSPC, as on a full disk."""
+    from exchange_support import office_state
+
+    from zhashui_inspector.exchange import validate
+
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    back = hand_back(work, tmp_path / "zs-back.sqlite")
+    before = office_state(office_dir)
+    monkeypatch.setattr(validate, "_mkstemp", lambda tmp_dir: (
+        os.open("/dev/full", os.O_WRONLY), str(tmp_dir / "received-full.sqlite")))
+    (result,) = do_import(office_dir, back).results
+    assert result.rejected
+    assert result.message == "无法导入：办公文件夹所在的磁盘已满（文件本身没有问题），请腾出空间后重新导入"
+    assert office_state(office_dir) == before
+    monkeypatch.undo()
+    assert do_import(office_dir, back).results[0].result == "imported"

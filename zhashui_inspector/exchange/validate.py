@@ -8,6 +8,7 @@ received. Each failed check raises `Rejected` with one specific Chinese sentence
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
@@ -134,7 +135,9 @@ def receive(path: Path, tmp_dir: Path, progress: Progress | None = None,
 
 
 def unreadable(exc: OSError) -> str:
-    """Why a returned file could not be read, in one Chinese sentence."""
+    """Why a returned file could not be read (or copied in), in one Chinese sentence."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "无法导入：办公文件夹所在的磁盘已满（文件本身没有问题），请腾出空间后重新导入"
     if isinstance(exc, FileNotFoundError):
         return "无法读取文件：找不到该文件（U 盘是否已拔出？）"
     if isinstance(exc, PermissionError):
