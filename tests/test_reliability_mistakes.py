@@ -163,3 +163,33 @@ def test_a_full_office_disk_while_copying_a_returned_file_blames_the_disk_not_th
     assert office_state(office_dir) == before
     monkeypatch.undo()
     assert do_import(office_dir, back).results[0].result == "imported"
+
+
+def test_a_full_disk_while_writing_the_ledger_is_one_chinese_line_and_changes_nothing(
+        office_dir: Path, tmp_path: Path) -> None:
+    """SQLite's own ceiling (max_page_count) makes the ledger's write fail with
+    SQLITE_FULL, as a full disk does."""
+    from exchange_support import PASSPHRASE, office_state
+
+    from zhashui_inspector.core.errors import ZhashuiError
+    from zhashui_inspector.exchange.importer import import_files
+
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(work, UNIT, "达标", comment="资料齐全" * 50)
+    back = hand_back(work, tmp_path / "zs-back.sqlite")
+    before = office_state(office_dir)
+    with Office.open(office_dir) as office:
+        keys = office.keys(PASSPHRASE)
+        (pages,) = office.ledger.conn.execute("PRAGMA page_count").fetchone()
+        office.ledger.conn.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(ZhashuiError) as failed:
+            import_files(office, [back], keys)
+    assert failed.value.message == "办公文件夹所在的磁盘已满，台账未能写入，本次操作未生效；请腾出空间后重试"
+    after = office_state(office_dir)
+    # the archive got the whole file before the ledger refused it: nobody refers to it,
+    # and the next import removes it (as after a crash at that point)
+    (left,) = after.pop("archive")
+    assert left == (f"{sha256(back)}.sqlite", sha256(back))
+    assert after == {k: v for k, v in before.items() if k != "archive"}
+    assert [r.result for r in do_import(office_dir, back).results] == ["imported"]
+    assert [p.name for p in (office_dir / "archive").iterdir()] == [left[0]]

@@ -164,9 +164,12 @@ class Ledger:
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back on any error."""
-        with transaction(self.conn) as conn:
-            yield conn
+        """One write transaction; rolled back on any error (SQLite's in Chinese)."""
+        try:
+            with transaction(self.conn) as conn:
+                yield conn
+        except sqlite3.Error as exc:
+            raise ledger_error(exc) from exc
 
     # ---- meta ---------------------------------------------------------------------
 
@@ -200,3 +203,19 @@ class Ledger:
             return list(cur.execute(sql, args))
         finally:
             cur.close()
+
+
+def ledger_error(exc: sqlite3.Error) -> WorkFileError:
+    """A Chinese message for what SQLite reported while writing the ledger."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or "disk is full" in str(exc):
+        text = "办公文件夹所在的磁盘已满，台账未能写入，本次操作未生效；请腾出空间后重试"
+    elif name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        text = "台账正被另一个程序使用，本次操作未生效，请稍后重试"
+    elif name.startswith("SQLITE_READONLY"):
+        text = "办公文件夹不可写（只读的位置？），台账未能写入，本次操作未生效"
+    elif name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB":
+        text = "台账文件已损坏，本次操作未生效；请从备份恢复办公文件夹"
+    else:
+        text = "写入台账失败（磁盘出错？），本次操作未生效，请重试"
+    return WorkFileError(text, detail=f"{name}: {exc}")
