@@ -82,6 +82,8 @@ def _apply_sql(path: Path, changes: list[tuple[str, tuple[Any, ...]]]) -> None:
             if "{" in sql:   # a column by position: name it from the table's own layout
                 table = sql.split()[3]
                 names = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+                if not names:
+                    continue         # an earlier change dropped the table
                 position = int(sql.split('"{')[1][0]) - 1
                 sql = sql.replace(sql[sql.index('"{'):sql.index('}"') + 2],
                                   f'"{names[position % len(names)]}"')

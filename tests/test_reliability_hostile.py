@@ -307,3 +307,9 @@ def test_the_report_prints_a_10_mb_comment_cut_visibly_and_formulas_as_text(
     for formula in hf.FORMULAS:
         assert re.sub(r"\s+", "", formula) in flat
     assert "../../x" in flat and "C:\\x" in flat
+
+
+def test_every_kind_is_listed_in_the_reliability_report() -> None:
+    report = (Path(__file__).resolve().parent.parent / "docs" / "reliability.md").read_text(
+        encoding="utf-8")
+    assert [name for name in hf.KINDS if f"| `{name}` |" not in report] == []
