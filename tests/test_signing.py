@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -55,9 +54,8 @@ def test_signing_keeps_pages_and_outline(signed: Path, unsigned: Path) -> None:
 
 
 def test_pdfsig_reports_the_signature_valid(signed: Path) -> None:
-    if shutil.which("pdfsig") is None:
-        assert os.environ.get("CI") != "true", "pdfsig (poppler-utils) must be installed on CI"
-        pytest.skip("pdfsig is not installed on this machine")
+    # scripts/setup.sh installs poppler-utils; without it this check cannot be made
+    assert shutil.which("pdfsig") is not None, "pdfsig (poppler-utils) is not installed"
     out = subprocess.run(["pdfsig", str(signed)], capture_output=True, check=False)
     text = out.stdout.decode("utf-8", "replace")
     assert "Signature is Valid" in text, text
