@@ -12,6 +12,7 @@ callback, which runs before each file of a batch.
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -28,7 +29,6 @@ from exchange_support import (
     PASSPHRASE,
     ledger_rows,
     office_state,
-    rate_all,
     sha256,
 )
 from openpyxl import load_workbook
@@ -117,14 +117,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, _office_template: Path) ->
     """One office; a first, ordinary file imported; then every refused kind in one batch
     and every accepted kind in a second batch. Python's temp folder is moved beside them
     (openpyxl passes each sheet through a temporary file there) and must end up empty."""
-    import shutil
-
     root = tmp_path_factory.mktemp("hostile")
     office = root / "office"
     shutil.copytree(_office_template, office)
     workshop = hf.Workshop(office, root / "made")
-    first = workshop.returned(holder="李四", units=[hf.UNIT])
-    rate_all(first, hf.UNIT, "基本达标", items=range(1, 20))
+    first = workshop.returned(holder="李四", units=[hf.UNIT], edit=lambda wf: [
+        wf.update_item(hf.UNIT, no, rating="基本达标") for no in range(1, 20)])
     files = {name: hf.make(workshop, name) for name in REFUSED + ACCEPTED}
     python_tmp = root / "python-tmp"
     python_tmp.mkdir()
@@ -270,8 +268,6 @@ def test_the_report_prints_markup_literally_and_survives_an_image_bomb(
 
 def test_300_mb_of_evidence_is_imported_and_archived_whole(
         _office_template: Path, tmp_path: Path) -> None:
-    import shutil
-
     office = tmp_path / "office"
     shutil.copytree(_office_template, office)
     workshop = hf.Workshop(office, tmp_path / "made")
