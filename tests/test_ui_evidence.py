@@ -252,3 +252,32 @@ def test_other_types_open_with_the_system_viewer(qtbot, open_window, practice_fi
     exported = Path(opened[0])
     assert exported.name == "调解台账.xlsx"          # a temp copy, named as it was added
     assert exported.read_bytes() == sheet.read_bytes()
+
+
+def test_a_forged_evidence_name_cannot_escape_the_export_folder(
+        qtbot, open_window, practice_file: Path, tmp_path: Path, monkeypatch) -> None:
+    import sqlite3
+
+    from zhashui_inspector.core.workfile import WorkFile
+    from zhashui_inspector.ui import qt
+
+    sheet = tmp_path / "台账.xlsx"
+    sheet.write_bytes(b"PK\x03\x04 forged name test")
+    with WorkFile.open(practice_file) as wf:
+        wf.add_evidence(UNIT, sheet, item_no=20, kind="表册")
+    conn = sqlite3.connect(practice_file)  # a forged file: the name is a path
+    conn.execute("UPDATE evidence SET name = '../../逃逸.xlsx'")
+    conn.commit()
+    conn.close()
+    window = open_window(practice_file)
+    pane = window.evidence
+    window.checklist.go_to(20)
+    qtbot.waitUntil(lambda: pane.item_model.rowCount() == 1, timeout=10_000)
+    pane.select_evidence(pane.item_model.items[0].id)
+    opened: list[str] = []
+    monkeypatch.setattr(qt.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    pane.preview("other").open_button.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    exported = Path(opened[0])
+    assert exported.name == "逃逸.xlsx"
+    assert exported.parent.parent == pane._export_dir   # <export dir>/<evidence id>/name

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from zhashui_inspector.core.records import Evidence
+from zhashui_inspector.core.workfile import clean_file_name
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.cache import Change, ChangeKind
 from zhashui_inspector.ui.evidence_ingest import EvidenceIngest
@@ -395,7 +396,8 @@ class EvidencePane(QWidget):
             self._export_dir = Path(tempfile.mkdtemp(prefix="zhashui-open-"))
         folder = self._export_dir / str(ev.id)
         folder.mkdir(exist_ok=True)
-        dest = folder / ev.name
+        # names come from the file, which may be forged: never a path outside the folder
+        dest = folder / clean_file_name(ev.name)
         self.session.export_evidence(
             ev, dest, lambda path: qt.QDesktopServices.openUrl(qt.QUrl.fromLocalFile(str(path))),
             lambda exc: self.ingest.message.emit(self.tr("无法打开：{0}").format(exc)),
