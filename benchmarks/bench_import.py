@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import median_time, table
+from common import median_time, photo_jpeg, table
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.workfile import WorkFile
@@ -36,14 +36,17 @@ PASSPHRASE = "benchmark-passphrase"
 GOAL = 1.5
 
 
-def make_returns(office_dir: Path, out_dir: Path, count: int, seed: int) -> list[Path]:
-    """`count` handed-back files, each covering three units, all items rated."""
+def make_returns(office_dir: Path, out_dir: Path, count: int, seed: int,
+                 photos: int = 0) -> list[Path]:
+    """`count` handed-back files, each covering three units, all items rated; the first
+    `photos` of them also carry a 12 MP photo (distinct bytes each)."""
     catalogue = Catalogue.load()
     units = [u.name for u in catalogue.units]
     items = [i.no for i in catalogue.items()]
     rnd = random.Random(seed)
     truth = {u: {no: rnd.choices(["达标", "基本达标", "未达标"], [80, 15, 5])[0] for no in items}
              for u in units}
+    bases = [photo_jpeg(k) for k in range(min(photos, 6))]
     files = []
     with Office.open(office_dir) as office:
         keys = office.keys(PASSPHRASE)
@@ -60,6 +63,11 @@ def make_returns(office_dir: Path, out_dir: Path, count: int, seed: int) -> list
                         wf.update_item(unit, no, rating=rating,
                                        methods=rnd.sample(["听取汇报", "查阅资料", "实地查看"], 2),
                                        comment="资料齐全，台账规范" if no % 5 == 0 else "")
+                if n < photos:
+                    photo = out_dir / f"IMG_{seed}_{n:04d}.jpg"
+                    photo.write_bytes(bases[n % len(bases)] + n.to_bytes(4, "big"))
+                    wf.add_evidence(team[0], photo, item_no=1 + n % 76, kind="图片",
+                                    caption=f"现场查看照片 {n + 1}")
                 files.append(wf.hand_back(out_dir / f"back-{seed}-{n}.sqlite"))
     return files
 

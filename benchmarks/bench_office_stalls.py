@@ -24,16 +24,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, machine, photo_jpeg, table
+from bench_import import PASSPHRASE, make_returns
+from common import ROOT, machine, table
 
 GOAL_MS = 50.0
-PASSPHRASE = "benchmark-passphrase"
 
 # Runs in a child process: the real window, a heartbeat, and the two long jobs.
 CHILD = r"""
@@ -132,45 +131,6 @@ print(json.dumps(result))
 """
 
 
-def make_returns(office_dir: Path, out_dir: Path, count: int, photos: int) -> list[Path]:
-    """`count` handed-back files like bench_import's; the first `photos` carry a photo."""
-    from zhashui_inspector.core.catalogue import Catalogue
-    from zhashui_inspector.core.workfile import WorkFile
-    from zhashui_inspector.exchange.issue import issue_work_file
-    from zhashui_inspector.exchange.office import Office
-
-    catalogue = Catalogue.load()
-    units = [u.name for u in catalogue.units]
-    items = [i.no for i in catalogue.items()]
-    rnd = random.Random(1)
-    truth = {u: {no: rnd.choices(["达标", "基本达标", "未达标"], [80, 15, 5])[0] for no in items}
-             for u in units}
-    bases = [photo_jpeg(seed) for seed in range(min(photos, 6))]
-    files = []
-    with Office.open(office_dir) as office:
-        keys = office.keys(PASSPHRASE)
-        for n in range(count):
-            team = [units[(n * 3 + k) % len(units)] for k in range(3)]
-            work = out_dir / f"work-{n}.sqlite"
-            issue_work_file(office, keys, work, role="inspector", holder=f"评估组{n + 1}",
-                            units=team)
-            with WorkFile.open(work) as wf:
-                wf.conn.execute("PRAGMA synchronous = OFF")   # setup only, not measured
-                for unit in team:
-                    for no in items:
-                        rating = truth[unit][no] if rnd.random() > 0.02 else "基本达标"
-                        wf.update_item(unit, no, rating=rating,
-                                       methods=rnd.sample(["听取汇报", "查阅资料", "实地查看"], 2),
-                                       comment="资料齐全，台账规范" if no % 5 == 0 else "")
-                if n < photos:
-                    photo = out_dir / f"IMG_{n:04d}.jpg"
-                    photo.write_bytes(bases[n % len(bases)] + n.to_bytes(4, "big"))
-                    wf.add_evidence(team[0], photo, item_no=1 + n % 76, kind="图片",
-                                    caption=f"现场查看照片 {n + 1}")
-                files.append(wf.hand_back(out_dir / f"back-{n}.sqlite"))
-    return files
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=50)
@@ -187,7 +147,7 @@ def main() -> int:
         files_dir.mkdir()
         print(f"preparing {args.files} returned files, {args.photos} with a photo …",
               file=sys.stderr)
-        files = make_returns(office_dir, files_dir, args.files, args.photos)
+        files = make_returns(office_dir, files_dir, args.files, seed=1, photos=args.photos)
         home = tmp / "home"
         env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
                    XDG_DATA_HOME=str(home / "data"), PYTHONPATH=str(ROOT))
