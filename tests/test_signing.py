@@ -234,3 +234,23 @@ def test_certificate_from_a_ca_verifies_against_the_ca_root(unsigned: Path, keys
     assert result.ok, result.problem
     assert result.signer == OFFICE
     assert not verify_pdf(out, [keys[1]]).trusted  # the self-made certificate is not its root
+
+
+def test_signing_reuses_the_key_the_office_unlocked(unsigned: Path, keys: tuple[Path, Path],
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The passphrase check unlocks the key file once; signing must not open it again
+    (a second unlock held the GIL for ~0.15 s and froze the office window)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from zhashui_inspector.exchange.keys import unlock_p12
+
+    unlock_p12(keys[0], PASSPHRASE)
+    opened: list[int] = []
+    real = pkcs12.load_key_and_certificates
+    monkeypatch.setattr(pkcs12, "load_key_and_certificates",
+                        lambda *args, **kw: opened.append(1) or real(*args, **kw))
+    out = tmp_path / "again.pdf"
+    sign_pdf(unsigned, out, keys[0], PASSPHRASE, signer_name=OFFICE)
+    assert opened == []
+    assert verify_pdf(out, [keys[1]]).ok

@@ -49,6 +49,7 @@ class OfficeKeys:
 
     private_key: rsa.RSAPrivateKey
     certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...] = ()  # a CA's intermediates, when the file has them
 
     @property
     def office_id(self) -> str:
@@ -145,13 +146,19 @@ def create_keys(keys_dir: Path, passphrase: str, office_name: str = OFFICE_NAME)
 
 # Unlocked keys by (key file, its version, the passphrase's hash). Opening the PKCS#12
 # file takes ~0.15 s inside cryptography without releasing the GIL, which froze the
-# office window on every import; the window keeps the passphrase anyway.
+# office window on every import and again when signing; the issue MAC, the import checks
+# and the report signature all use this one unlocked copy.
 _unlocked: dict[tuple[str, int, int, str], OfficeKeys] = {}
 
 
 def load_keys(keys_dir: Path, passphrase: str) -> OfficeKeys:
-    """Unlock `office.p12`; a wrong passphrase is a one-line Chinese error."""
-    path = keys_dir / P12_NAME
+    """Unlock `keys_dir/office.p12`; a wrong passphrase is a one-line Chinese error."""
+    return unlock_p12(keys_dir / P12_NAME, passphrase)
+
+
+def unlock_p12(path: Path, passphrase: str) -> OfficeKeys:
+    """Unlock a PKCS#12 key file (the office's, or one a CA issued), once per file
+    version and passphrase (keyed by the passphrase's hash, so it is not kept)."""
     try:
         st = path.stat()
         cache_key = (str(path.resolve()), st.st_mtime_ns, st.st_size,
@@ -162,14 +169,14 @@ def load_keys(keys_dir: Path, passphrase: str) -> OfficeKeys:
     except OSError as exc:
         raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
     try:
-        key, cert, _extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
+        key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
     except ValueError as exc:
         raise ValidationError("办公室密钥口令不正确", detail=str(exc)) from exc
     if not isinstance(key, rsa.RSAPrivateKey) or cert is None:
         raise WorkFileError("办公室密钥文件内容不完整")
     if len(_unlocked) >= 4:
         _unlocked.clear()
-    _unlocked[cache_key] = OfficeKeys(key, cert)
+    _unlocked[cache_key] = OfficeKeys(key, cert, tuple(extra))
     return _unlocked[cache_key]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import binascii
 import datetime
-import hashlib
 import io
 import logging
 from dataclasses import dataclass
@@ -46,61 +45,59 @@ class VerifyResult:
             and self.trusted and not self.problem
 
 
-_signers: dict[tuple[str, int, int, str], object] = {}
+# pyHanko signers by the unlocked key they were made from (kept alive with it).
+_signers: dict[int, tuple[object, object]] = {}
 
 
 def load_signer(p12: Path, passphrase: str):  # type: ignore[no-untyped-def]
-    """The PKCS#12 signer, unlocked once per key file version and passphrase (keyed by
-    the passphrase's hash, so the passphrase itself is not kept)."""
-    from pyhanko.sign import signers
+    """The signer for a PKCS#12 key file, built from the key the office already unlocked.
 
-    path = Path(p12)
-    try:
-        st = path.stat()
-        key = (str(path.resolve()), st.st_mtime_ns, st.st_size,
-               hashlib.sha256(passphrase.encode("utf-8")).hexdigest())
-        if key in _signers:
-            return _signers[key]
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WorkFileError("找不到办公室密钥文件 keys/office.p12", detail=str(exc)) from exc
-    try:
-        loaded = signers.SimpleSigner.load_pkcs12_data(data, other_certs=(),
-                                                       passphrase=passphrase.encode("utf-8"))
-    except ValueError as exc:
-        raise ValidationError("办公室密钥口令不正确，或密钥文件已损坏", detail=str(exc)) from exc
-    signer = _kept_key_signer(loaded)
+    The file is opened once (exchange.keys caches the unlocked key for the issue MAC and
+    the import checks); opening it again through pyHanko froze the office window for
+    ~0.15 s on the first report of a session.
+    """
+    from zhashui_inspector.exchange.keys import unlock_p12
+
+    keys = unlock_p12(Path(p12), passphrase)
+    kept = _signers.get(id(keys))
+    if kept is not None and kept[0] is keys:
+        return kept[1]
+    signer = _kept_key_signer(keys.private_key, keys.certificate, keys.chain)
     if len(_signers) >= 4:
         _signers.clear()
-    _signers[key] = signer
+    _signers[id(keys)] = (keys, signer)
     return signer
 
 
-def _kept_key_signer(loaded):  # type: ignore[no-untyped-def]
-    """The loaded signer, but holding its private key as a ready key object.
+def _kept_key_signer(private_key, certificate, chain):  # type: ignore[no-untyped-def]
+    """A pyHanko signer that holds the private key as a ready key object.
 
     pyHanko's SimpleSigner re-imports its key from DER for every signature, and the
     import checks the RSA key's primes: about 0.35 s for a 3072-bit key, most of the time
     a signature takes. The key was checked once when the PKCS#12 file was opened.
     """
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.keys.internal import (
+        translate_pyca_cryptography_cert_to_asn1,
+        translate_pyca_cryptography_key_to_asn1,
+    )
     from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
     from pyhanko_certvalidator.util import get_pyca_cryptography_hash
-
-    key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
 
     class KeptKeySigner(signers.SimpleSigner):
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
             mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-            if mechanism.signature_algo == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
-                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            if mechanism.signature_algo == "rsassa_pkcs1v15":
+                return private_key.sign(data, PKCS1v15(),
+                                        get_pyca_cryptography_hash(digest_algorithm))
             return super().sign_raw(data, digest_algorithm)
 
-    return KeptKeySigner(signing_key=loaded.signing_key, signing_cert=loaded.signing_cert,
-                         cert_registry=loaded.cert_registry,
-                         signature_mechanism=loaded.signature_mechanism)
+    registry = SimpleCertificateStore()
+    registry.register_multiple(translate_pyca_cryptography_cert_to_asn1(c) for c in chain)
+    return KeptKeySigner(signing_key=translate_pyca_cryptography_key_to_asn1(private_key),
+                         signing_cert=translate_pyca_cryptography_cert_to_asn1(certificate),
+                         cert_registry=registry)
 
 
 def _page_count(data: bytes) -> int:
