@@ -127,6 +127,22 @@ def test_evidence_is_streamed_deduplicated_and_exported(practice_file: Path,
         assert wf.verify_audit().ok
 
 
+def test_stored_content_reads_like_a_file(practice_file: Path, tmp_path: Path) -> None:
+    from zhashui_inspector.core.blobstore import open_blob
+
+    src = tmp_path / "notes.txt"
+    src.write_bytes(b"first line\nsecond line\n" + bytes(range(256)) * 5000)
+    with WorkFile.open(practice_file) as wf:
+        ev = wf.add_evidence("县财政局", src, kind="文件")
+        with open_blob(wf.conn, ev.sha256) as fh:
+            assert fh.readline() == b"first line\n"   # image decoders read headers by line
+            assert fh.peek(6)[:6] == b"second"
+            fh.seek(-256, 2)
+            assert fh.read() == bytes(range(256))
+            fh.seek(0)
+            assert fh.read() == src.read_bytes()
+
+
 def test_evidence_names_are_cleaned() -> None:
     assert clean_file_name("../../etc/passwd") == "passwd"
     assert clean_file_name("C:\\Windows\\x.txt") == "x.txt"

@@ -8,6 +8,7 @@ know nothing of any GUI.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -101,10 +102,36 @@ def _rowid(conn: sqlite3.Connection, sha256: str) -> tuple[int, int]:
 
 @contextmanager
 def open_blob(conn: sqlite3.Connection, sha256: str) -> Iterator[BinaryIO]:
-    """A read-only file-like view of stored content, read in chunks on demand."""
+    """A read-only, buffered file view of stored content, read in chunks on demand (with
+    everything a file has: readline, peek, seek…, which image decoders use)."""
     rowid, _size = _rowid(conn, sha256)
     with conn.blobopen("blob", "content", rowid, readonly=True) as blob:
-        yield blob  # type: ignore[misc]
+        yield io.BufferedReader(_BlobFile(blob), CHUNK)  # type: ignore[misc]
+
+
+class _BlobFile(io.RawIOBase):
+    """sqlite3.Blob as a raw file, so io.BufferedReader can wrap it."""
+
+    def __init__(self, blob: sqlite3.Blob) -> None:
+        self._blob = blob
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        data = self._blob.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._blob.seek(offset, whence)
+        return self._blob.tell()
+
+    def tell(self) -> int:
+        return self._blob.tell()
 
 
 def iter_chunks(conn: sqlite3.Connection, sha256: str, chunk: int = CHUNK) -> Iterator[bytes]:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zhashui_inspector.core.blobstore import Aborted, sha256_of
 from zhashui_inspector.core.catalogue import canonical_content
@@ -38,6 +39,9 @@ from zhashui_inspector.exchange.validate import (
     receive,
     unreadable,
 )
+
+if TYPE_CHECKING:
+    from zhashui_inspector.reports.thumbnails import ThumbnailCache
 
 RESULT_LABELS = {
     "imported": "已导入",
@@ -104,6 +108,7 @@ class _Prepared:
     checked: CheckedFile | None = None
     rejected: str = ""
     sha256: str = ""
+    thumbnails: dict[str, bytes] = field(default_factory=dict)  # photos' by content hash
 
 
 def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
@@ -117,6 +122,8 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
     each file; `abort()` is asked between files and while copying, and a file not yet
     written when it turns true is left out entirely.
     """
+    from zhashui_inspector.reports.thumbnails import THUMB_PX, ThumbnailCache  # loads Pillow
+
     batch = ImportBatch()
     expect = expectations(office, keys)
     paths = [Path(p) for p in paths]
@@ -125,10 +132,12 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
         known = {sha for (sha,) in office.ledger.conn.execute("SELECT sha256 FROM source")}
         ahead: deque[Future[_Prepared]] = deque()
         queue = iter(paths)
+        thumbs = ThumbnailCache(office.thumbnail_dir)
 
         def submit() -> None:
             for path in queue:
-                ahead.append(pool.submit(_prepare, path, office.tmp_dir, expect, known, abort))
+                ahead.append(pool.submit(_prepare, path, office.tmp_dir, expect, known, abort,
+                                         thumbs))
                 return
 
         for _ in range(LOOKAHEAD):
@@ -147,7 +156,11 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
                     break
                 submit()
                 try:
-                    batch.results.append(_finish(office, prepared))
+                    result = _finish(office, prepared)
+                    batch.results.append(result)
+                    if result.result in ("imported", "replaced"):  # kept only if accepted
+                        for sha, jpeg in prepared.thumbnails.items():
+                            thumbs.put(sha, THUMB_PX, jpeg)
                 finally:
                     if prepared.received is not None:
                         prepared.received.copy.unlink(missing_ok=True)
@@ -161,9 +174,10 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
 
 
 def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: set[str],
-             abort: Callable[[], bool] | None) -> _Prepared:
+             abort: Callable[[], bool] | None, thumbs: ThumbnailCache) -> _Prepared:
     """Worker side: hash, and unless already imported copy and check; flush a copy that
-    passed (it may be archived). A file seen before is read once and never copied."""
+    passed (it may be archived) and make its photos' thumbnails for the reports (kept
+    only if the file is accepted). A file seen before is read once and never copied."""
     try:
         check_regular_file(path)
         first = sha256_of(path, abort=abort)
@@ -181,10 +195,28 @@ def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: set[s
             return _Prepared(path, received, rejected=exc.message, sha256=received.sha256)
         with open(received.copy, "rb+") as fh:
             os.fsync(fh.fileno())
-        return _Prepared(path, received, checked, sha256=received.sha256)
+        return _Prepared(path, received, checked, sha256=received.sha256,
+                         thumbnails=_thumbnails(received, checked, thumbs, abort))
     except BaseException:
         received.copy.unlink(missing_ok=True)
         raise
+
+
+def _thumbnails(received: Received, checked: CheckedFile, cache: ThumbnailCache,
+                abort: Callable[[], bool] | None) -> dict[str, bytes]:
+    """The photos' report thumbnails, decoded here (in parallel, off the ledger thread)
+    because every report would otherwise decode the same photos again."""
+    from zhashui_inspector.exchange.report_data import open_archived
+    from zhashui_inspector.reports.thumbnails import is_image, missing_thumbnails
+
+    photos = [(row[2], row[7], row[3]) for row in checked.evidence]
+    if not any(is_image(mime or "", name or "") for _sha, mime, name in photos):
+        return {}
+    conn = open_archived(received.copy)
+    try:
+        return missing_thumbnails(conn, photos, cache, abort=abort)
+    finally:
+        conn.close()
 
 
 def _drain(ahead: deque[Future[_Prepared]]) -> None:

@@ -6,8 +6,10 @@ the EXIF block is never used: editing software often leaves it stale (uncropped,
 unretouched), and a returned file could carry a preview that shows something else, so a
 signed report would vouch for a picture that is not the evidence. Decoding still has to
 read the whole file (tens of milliseconds for a 4 MB photo), so thumbnails are kept in a
-cache folder keyed by the content's SHA-256: the first report pays, later ones do not.
-Decoding runs in a few threads, since Pillow releases the GIL while it decodes.
+cache folder keyed by the content's SHA-256. The office import fills the cache for every
+photo it accepts (`missing_thumbnails`, on its copy-and-check threads), so reports find
+them ready; a report decodes only what the cache lacks (e.g. after the cache was
+deleted). Decoding runs in a few threads, since Pillow releases the GIL while it decodes.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image
 
+from zhashui_inspector.core import blobstore
 from zhashui_inspector.core.thumbnails import thumbnail_jpeg
 from zhashui_inspector.reports.data import EvidenceRow
 
@@ -37,11 +42,11 @@ def is_image(mime: str, name: str) -> bool:
         (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"))
 
 
-def make_thumbnail(data: bytes, size: int = THUMB_PX) -> bytes | None:
+def make_thumbnail(data: bytes | BinaryIO, size: int = THUMB_PX) -> bytes | None:
     """JPEG bytes of an upright thumbnail fitting size×size; None if not a readable image."""
     try:
         return thumbnail_jpeg(data, size)
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         log.info("no thumbnail: %s", exc)
         return None
 
@@ -56,6 +61,10 @@ class ThumbnailCache:
         if not _SHA256.fullmatch(sha256):
             return None  # never build a path from anything but a hash
         return self.folder / sha256[:2] / f"{sha256}-{size}.jpg"
+
+    def has(self, sha256: str, size: int) -> bool:
+        path = self._path(sha256, size)
+        return path is not None and path.is_file()
 
     def get(self, sha256: str, size: int) -> bytes | None:
         path = self._path(sha256, size)
@@ -100,6 +109,30 @@ def thumbnails_for(evidence: Iterable[EvidenceRow], cache: ThumbnailCache | None
         if jpeg and cache:
             cache.put(rows[k].sha256, size, jpeg)
     return results
+
+
+def missing_thumbnails(conn: sqlite3.Connection, evidence: Iterable[tuple[str, str, str]],
+                       cache: ThumbnailCache, size: int = THUMB_PX,
+                       abort: Callable[[], bool] | None = None) -> dict[str, bytes]:
+    """Thumbnails of the photos stored in a work file that `cache` does not hold yet, by
+    content hash. `evidence` gives (sha256, mime, name) per item; each photo is decoded
+    straight from its BLOB (never read whole). Nothing is written: the caller puts them
+    into the cache once the file is accepted. A photo that cannot be read is skipped."""
+    made: dict[str, bytes] = {}
+    for sha, mime, name in evidence:
+        if abort is not None and abort():
+            break
+        if sha in made or not is_image(mime or "", name or "") or cache.has(sha, size):
+            continue
+        try:
+            with blobstore.open_blob(conn, sha) as blob:
+                jpeg = make_thumbnail(blob, size)
+        except Exception as exc:  # noqa: BLE001 (hostile bytes: a thumbnail never stops an import)
+            log.info("no thumbnail for %s: %r", sha, exc)
+            continue
+        if jpeg:
+            made[sha] = jpeg
+    return made
 
 
 def make_thumbnails(loaders: Iterable[Callable[[], bytes] | None],
