@@ -7,7 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from exchange_support import PASSPHRASE, do_import, hand_back, issue, ledger_rows, rate_all
+from exchange_support import (
+    PASSPHRASE,
+    do_import,
+    hand_back,
+    issue,
+    ledger_rows,
+    rate_all,
+    tamper,
+)
 from openpyxl import load_workbook
 
 from zhashui_inspector.exchange.office import Office
@@ -278,4 +286,64 @@ def test_a_plain_folder_can_become_an_office_folder(qtbot, ui_settings, tmp_path
     assert passphrase == ["confirm"]
     assert (tmp_path / "new-office" / "ledger.sqlite").is_file()
     assert win.units_model.rowCount() == 12
+    win.close()
+
+
+def test_long_texts_and_markup_from_returned_files_show_cut_and_literally(  # type: ignore[no-untyped-def]
+        qtbot, ui_settings, tmp_path: Path, _office_template: Path) -> None:
+    """A returned file may carry a comment of megabytes (the ledger keeps it whole): the
+    side-by-side view shows its start in a scrolling box with a note, cells and tooltips
+    show a short start, and markup in any of them is shown as typed, never rendered."""
+    from zhashui_inspector.ui.office_conflicts import CUT_NOTE, SIDE_TEXT_CHARS
+    from zhashui_inspector.ui.office_models import CELL_CHARS
+    from zhashui_inspector.ui.plain_text import TOOLTIP_CHARS
+
+    office = tmp_path / "office"
+    shutil.copytree(_office_template, office)
+    markup = '<b>粗体</b><img src="x.png"/>'
+    comment = markup + "长" * 1_000_000               # 3 MB
+    holder = "<b>评估组</b> & 王五"
+    ww = issue(office, tmp_path / "ww.sqlite", holder=holder, units=[UNIT])
+    zl = issue(office, tmp_path / "zl.sqlite", holder="赵六", units=[UNIT])
+    rate_all(ww, UNIT, "达标", items=[10], comment=comment)
+    rate_all(zl, UNIT, "未达标", items=[10], comment="<i>未见台账</i>")
+    forged = hand_back(issue(office, tmp_path / "sq.sqlite", holder="孙七"),
+                       tmp_path / "sq-back.sqlite")
+    tamper(forged, "UPDATE identity SET value = ? WHERE key = 'holder'",
+           args=[[markup + "名" * 100_000]])        # refused, and the refusal quotes it
+    batch = do_import(office, hand_back(ww, tmp_path / "ww-back.sqlite"),
+                      hand_back(zl, tmp_path / "zl-back.sqlite"), forged)
+    assert [r.result for r in batch.results] == ["imported", "imported", "rejected"]
+
+    win = OfficeWindow(office)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=15_000)
+    pane = win.conflicts
+    win.tabs.setCurrentWidget(pane)
+    qtbot.waitUntil(lambda: pane.sides_layout.count() == 2, timeout=15_000)
+    first, second = (pane.sides_layout.itemAt(i).widget() for i in range(2))
+    assert first.title() == f"{holder}（评估组）"
+    view = first.comment_view
+    assert isinstance(view, qt.QPlainTextEdit) and view.isReadOnly()
+    shown = view.toPlainText()
+    assert shown.startswith(markup)                      # as typed, not rendered
+    assert shown == comment[:SIDE_TEXT_CHARS] + CUT_NOTE.format(len(comment) - SIDE_TEXT_CHARS)
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)   # it scrolls
+    assert second.comment_view.toPlainText() == "<i>未见台账</i>"
+    assert second.reason_view is None
+
+    sides = pane.model.index(0, 3)
+    assert sides.data() == f"{holder}：达标；赵六：未达标"
+    tip = sides.data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;评估组&lt;/b&gt; &amp; 王五" in tip and "<b>" not in tip
+
+    log = win.log_model
+    refused = next(r for r in range(log.rowCount()) if _cell(log, r, 2) == "拒收")
+    cell = _cell(log, refused, 3)
+    assert cell.startswith("持有人在下发后被改动") and markup in cell
+    assert len(cell) == CELL_CHARS + 1 and cell.endswith("…")
+    tip = log.data(log.index(refused, 3), Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;img src=&quot;x.png&quot;/&gt;" in tip and "<img" not in tip
+    assert tip.endswith("名…</p>") and len(tip) < 2 * TOOLTIP_CHARS
     win.close()

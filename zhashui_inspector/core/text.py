@@ -12,6 +12,18 @@ def count_chars(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
+def clip(text: str, limit: int, note: str = "…") -> str:
+    """`text` cut after `limit` characters with `note` after the cut (`{0}` in the note is
+    the number of characters left out); shorter text is returned as it is.
+
+    Screens use it for texts that come from other people's files: one 10 MB comment in a
+    label or a table cell keeps a window from answering for tens of seconds.
+    """
+    if len(text) <= limit:
+        return text
+    return text[:limit] + note.format(len(text) - limit)
+
+
 def parse_item_spec(spec: str, valid: Iterable[int]) -> list[int]:
     """Turn `all`, `7`, `1,3,5-9` into sorted item numbers; every number must be in `valid`."""
     valid_set = set(valid)

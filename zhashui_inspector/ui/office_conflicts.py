@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from zhashui_inspector.core.records import ROLE_LABELS
+from zhashui_inspector.core.text import clip
 from zhashui_inspector.exchange.conflicts import Conflict, SideDetail
 from zhashui_inspector.ui.office_models import RESIZE_ROWS, RecordTableModel, conflict_columns
 from zhashui_inspector.ui.qt import (
@@ -18,6 +19,7 @@ from zhashui_inspector.ui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -28,13 +30,21 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 
+# A side's comment or reason is shown in a scrolling box up to this many characters, then
+# cut with a note: the ledger keeps the whole text, but a returned file may carry 10 MB
+# of it, and laying that out would keep the window from answering for many seconds.
+SIDE_TEXT_CHARS = 10_000
+CUT_NOTE = "……（以下省略 {0} 字，全文保存在台账中）"
+TITLE_CHARS = 60       # a holder's name in a card's title
+LINE_CHARS = 300       # one-line facts: methods, file name, the earlier resolution
+
 
 class SideCard(QGroupBox):
-    """One file's entry for the item."""
+    """One file's entry for the item; every text is shown as plain text, never markup."""
 
     def __init__(self, side: SideDetail, parent: QWidget | None = None) -> None:
         role = ROLE_LABELS.get(side.role, side.role)
-        super().__init__(f"{side.holder}（{role}）", parent)
+        super().__init__(f"{clip(side.holder, TITLE_CHARS)}（{role}）", parent)
         layout = QVBoxLayout(self)
         self.rating = QLabel(side.rating or self.tr("未评"))
         self.rating.setObjectName("sideRating")
@@ -43,16 +53,39 @@ class SideCard(QGroupBox):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         self.rating.setFont(font)
         layout.addWidget(self.rating)
-        for label, text in ((self.tr("核查方式"), "、".join(side.methods)),
-                            (self.tr("意见"), side.comment),
-                            (self.tr("不适用理由"), side.reason),
-                            (self.tr("文件"), side.file_name)):
-            if text:
-                line = QLabel(f"{label}：{text}")
-                line.setWordWrap(True)
-                line.setTextFormat(Qt.TextFormat.PlainText)
-                layout.addWidget(line)
-        layout.addStretch(1)
+        if side.methods:
+            layout.addWidget(_line(self.tr("核查方式"), "、".join(side.methods)))
+        self.comment_view = self._text_box(layout, self.tr("意见"), side.comment, 3)
+        self.reason_view = self._text_box(layout, self.tr("不适用理由"), side.reason, 1)
+        if self.comment_view is None and self.reason_view is None:
+            layout.addStretch(1)
+        if side.file_name:
+            layout.addWidget(_line(self.tr("文件"), side.file_name))
+
+    def _text_box(self, layout: QVBoxLayout, label: str, text: str,
+                  stretch: int) -> QPlainTextEdit | None:
+        """A read-only, scrolling box for a text that may be long (None when empty)."""
+        if not text:
+            return None
+        caption = QLabel(f"{label}：")
+        caption.setTextFormat(Qt.TextFormat.PlainText)
+        view = QPlainTextEdit()
+        view.setReadOnly(True)
+        view.setUndoRedoEnabled(False)
+        view.setTabChangesFocus(True)
+        view.setAccessibleName(label)
+        view.setMinimumHeight(view.fontMetrics().lineSpacing() * 3)
+        view.setPlainText(clip(text, SIDE_TEXT_CHARS, CUT_NOTE))
+        layout.addWidget(caption)
+        layout.addWidget(view, stretch)
+        return view
+
+
+def _line(label: str, text: str) -> QLabel:
+    line = QLabel(f"{label}：{clip(text, LINE_CHARS)}")
+    line.setWordWrap(True)
+    line.setTextFormat(Qt.TextFormat.PlainText)
+    return line
 
 
 class ConflictsPane(QWidget):
@@ -186,7 +219,7 @@ class ConflictsPane(QWidget):
             self.sides_layout.addWidget(SideCard(side))
         if conflict.resolution:
             prefix = self.tr("已裁定") if conflict.status == "resolved" else self.tr("此前裁定（因新导入已重新打开）")
-            self.earlier.setText(f"{prefix}：{conflict.resolution}。{conflict.reason}")
+            self.earlier.setText(f"{prefix}：{conflict.resolution}。{clip(conflict.reason, LINE_CHARS)}")
             self.rating.setCurrentText(conflict.resolution)
         else:
             self.earlier.clear()

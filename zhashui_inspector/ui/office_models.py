@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zhashui_inspector.core.text import clip
 from zhashui_inspector.exchange.conflicts import Conflict, list_conflicts
 from zhashui_inspector.exchange.office import Office, Round
 from zhashui_inspector.exchange.status import LogEntry, OfficeStatus, import_log, office_status
+from zhashui_inspector.ui.plain_text import tooltip
 from zhashui_inspector.ui.qt import (
     QAbstractTableModel,
     QBrush,
@@ -32,6 +34,9 @@ RESULT_TEXT = {"imported": "已导入", "replaced": "已导入（替换较早交
 WARNING = "#ffc7ce"
 RESIZE_ROWS = 50   # rows (beyond the visible ones) measured when fitting column widths
 RETURNED_SUFFIXES = {".sqlite", ".zsi"}
+# A cell shows the start of a long text (a returned file may carry a 10 MB holder or unit
+# name, which rejection messages quote), its tooltip a little more (plain_text).
+CELL_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,10 @@ class RecordTableModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         record = self.records[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.text(record)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return clip(column.text(record), CELL_CHARS)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(column.text(record))
         if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
             colour = column.background(record)
             return QBrush(QColor(colour)) if colour else None

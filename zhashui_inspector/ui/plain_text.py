@@ -1,0 +1,25 @@
+"""Text from other people's files on screen: shown as written, never as markup, and cut
+where it is too long to lay out.
+
+Qt guesses whether a tooltip or a message box holds rich text (a tag such as "<b>" on the
+first line is enough) and would then render markup, even load an "<img src=…>", that
+came in a returned file or a unit's self-check file. Labels are made plain where they are
+built; these helpers cover the places where Qt guesses.
+"""
+
+from __future__ import annotations
+
+import html
+
+from zhashui_inspector.core.text import clip
+
+TOOLTIP_CHARS = 1000
+
+
+def tooltip(text: str, limit: int = TOOLTIP_CHARS) -> str | None:
+    """A tooltip that shows `text` literally (escaped into the rich text Qt then expects),
+    cut after `limit` characters; None for no text."""
+    if not text:
+        return None
+    return f'<p style="white-space:pre-wrap">{html.escape(clip(text, limit))}</p>'
+
