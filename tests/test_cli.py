@@ -186,3 +186,13 @@ def test_demo_round_keeps_the_notices_stage_lengths_around_today() -> None:
     for new, old in zip(stages, cat.stages, strict=True):
         assert new.end - new.start == old.end - old.start
     assert stages[1].start <= today <= stages[1].end   # the demo shows the review under way
+
+
+def test_gui_usage_errors_are_one_chinese_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from zhashui_inspector.cli.main import main
+
+    assert main(["gui", "--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("命令用法有误") and err.count("\n") == 1
+    assert main(["no-such-command"]) == 2   # the whole tree answers everything else
+    assert "no-such-command" in capsys.readouterr().err

@@ -83,7 +83,8 @@ def test_a_second_start_hands_its_file_to_the_running_program(demo_file: Path,
 
 
 def test_start_up_leaves_the_heavy_libraries_alone(demo_file: Path, tmp_path: Path) -> None:
-    """openpyxl, reportlab and pyHanko (and QtPdf, printing) load when first used."""
+    """openpyxl, reportlab and pyHanko (and QtPdf, printing) load when first used, and
+    the window does not build the command line's other commands."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
                XDG_CONFIG_HOME=str(tmp_path / "cfg"))
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "zhashui_inspector",
@@ -94,5 +95,6 @@ def test_start_up_leaves_the_heavy_libraries_alone(demo_file: Path, tmp_path: Pa
               if line.startswith("import time:")}
     assert "zhashui_inspector.ui.main_window" in loaded     # the measurement works
     heavy = {"openpyxl", "reportlab", "pyhanko", "PySide6.QtPdf", "PySide6.QtPrintSupport",
-             "PIL"}
+             "PIL", "zhashui_inspector.cli.office", "zhashui_inspector.cli.work",
+             "zhashui_inspector.cli.reports"}
     assert loaded.isdisjoint(heavy), loaded & heavy

@@ -193,8 +193,9 @@ class MainWindow(QMainWindow):
         else:
             self.checklist.splitter.setSizes([560, 260])
         first = str(settings().value(f"last_unit/{session.identity.file_id}", "") or "")
-        self.tree_pane.select_all_items()   # the checklist shows every item
+        # the unit first, then every item: the checklist lays out its cards once, rated
         self.switch_unit(first if first in session.units else session.units[0])
+        self.tree_pane.select_all_items()   # the checklist shows every item
         self.checklist.view.setFocus()
         self.commands.restore_linked_file()
 
