@@ -100,6 +100,7 @@ from pathlib import Path
 from zhashui_inspector.ui.app import make_application
 from zhashui_inspector.ui.windows import WindowManager
 from zhashui_inspector.ui.qt import QTimer
+from PySide6.QtCore import QEventLoop
 
 app = make_application()
 manager = WindowManager()
@@ -117,9 +118,17 @@ start = time.perf_counter()
 unit = window.unit
 window.checklist.go_to(30)
 window.ingest.add_paths(photos, unit, 30)     # the drop path: one item gets them all
-while not window.session.worker.is_idle() or window.thumbnails._pending:
-    app.processEvents()
-    time.sleep(0.001)
+# wait in a real event loop, as the program does: a Python loop of processEvents() and
+# sleep() takes the GIL back at every pass and makes the worker's GIL hand-offs look
+# like freezes of the window (docs/performance.md measured about half of them so)
+loop = QEventLoop()
+poll = QTimer()
+poll.setInterval(20)
+poll.timeout.connect(lambda: None if (not window.session.worker.is_idle()
+                                      or window.thumbnails._pending) else loop.quit())
+poll.start()
+loop.exec()
+poll.stop()
 elapsed = time.perf_counter() - start
 timer.stop()
 gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
@@ -192,6 +201,10 @@ def big_photos(folder: Path, megabytes: int) -> list[Path]:
 def child_env(home: Path) -> dict[str, str]:
     env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
                XDG_DATA_HOME=str(home / "data"), PYTHONPATH=str(ROOT))
+    # An installed program starts from compiled bytecode (pip and PyInstaller compile
+    # it; from source Python writes it on the first start): a machine that forbids
+    # writing it would make every start here compile the program's modules again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     return env
