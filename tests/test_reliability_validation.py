@@ -151,7 +151,7 @@ def test_a_legitimate_older_file_still_passes_the_schema_check(
         bench: Path, expect: OfficeExpectations, tmp_path: Path) -> None:
     """The v1 layout is recognised (an issued v1 file is accepted by test_exchange_import);
     here the check sees the checked-in v1 fixture as a complete work file of its version."""
-    from zhashui_inspector.exchange import validate
+    from zhashui_inspector.core import structure
 
     fixture = Path(__file__).parent / "fixtures" / "workfile_v1.sqlite"
     conn = sqlite3.connect(f"{fixture.as_uri()}?mode=ro", uri=True)
@@ -159,9 +159,9 @@ def test_a_legitimate_older_file_still_passes_the_schema_check(
         objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     finally:
         conn.close()
-    validate._check_schema(objects, 1)
-    with pytest.raises(Rejected):
-        validate._check_schema(objects, 2)
+    structure.check_schema(objects, 1, "导入")
+    with pytest.raises(structure.StructureError):
+        structure.check_schema(objects, 2, "导入")
 
 
 def test_a_schema_garbled_into_invalid_utf8_is_refused_as_damaged(

@@ -115,11 +115,9 @@ def test_inspector_sees_the_units_self_check_material_read_only(
 
 
 def test_an_inspector_file_is_not_taken_as_a_self_check_file(
-        qtbot, open_window, practice_file: Path, demo_file: Path, monkeypatch) -> None:
+        qtbot, open_window, practice_file: Path, demo_file: Path) -> None:
     window = open_window(practice_file)
-    warnings: list[str] = []
-    monkeypatch.setattr(qt.QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
     window.commands.load_self_check(demo_file)
-    qtbot.waitUntil(lambda: bool(warnings), timeout=10_000)
-    assert warnings == ["“demo.sqlite”不是单位自查文件"]
+    qtbot.waitUntil(lambda: window.commands.refusal is not None, timeout=10_000)
+    assert window.commands.refusal.text() == "“demo.sqlite”不是单位自查文件"
     assert window.session.linked is None

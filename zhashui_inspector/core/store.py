@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Self
 
-from zhashui_inspector.core import audit, schema
+from zhashui_inspector.core import audit, schema, structure
 from zhashui_inspector.core.catalogue import Catalogue, copy_catalogue
 from zhashui_inspector.core.errors import ValidationError, WorkFileError
 from zhashui_inspector.core.filelock import FileLock
@@ -149,9 +149,17 @@ class WorkFileStore:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False, lock: bool = True) -> Self:
-        """Open (and if needed upgrade) a work file; refuses damaged, foreign or newer files."""
+    def open(cls, path: Path, *, readonly: bool = False, lock: bool = True,
+             checked: bool = False) -> Self:
+        """Open (and if needed upgrade) a work file; refuses damaged, foreign or newer files.
+
+        `checked` (read-only opens): the file comes from someone else, so its structure is
+        checked before anything reads it (`structure.check_structure`, as the office's
+        import does), and an older format, upgraded only when written, is refused.
+        """
         path = Path(path)
+        if checked and not readonly:
+            raise ValueError("checked opens are read-only")
         if not path.is_file():
             raise WorkFileError(f"找不到工作文件：{path.name}")
         if not looks_like_sqlite(path):
@@ -163,6 +171,8 @@ class WorkFileStore:
             try:   # the pragmas already read the schema; a garbled one fails here
                 conn = connect(path, readonly=readonly)
                 with _closing_on_error(conn):
+                    if checked:   # no function with side effects from the file's own schema
+                        conn.execute("PRAGMA trusted_schema = OFF")
                     tables = {r[0] for r in conn.execute(
                         "SELECT name FROM sqlite_master WHERE type = 'table'")}
             except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -171,6 +181,8 @@ class WorkFileStore:
             with _closing_on_error(conn):
                 if "identity" not in tables or "cat_item" not in tables:
                     raise WorkFileError(f"“{path.name}”不是柞水县复查验收评估的工作文件")
+                if checked:
+                    return cls._open_checked(path, conn)
                 schema.check_version(conn)
                 if not readonly:
                     steps = schema.upgrade(conn)
@@ -184,6 +196,22 @@ class WorkFileStore:
             if file_lock:
                 file_lock.release()
             raise
+
+    @classmethod
+    def _open_checked(cls, path: Path, conn: sqlite3.Connection) -> Self:
+        try:
+            version = structure.check_structure(conn, "打开")
+        except structure.StructureError as exc:
+            raise structure.StructureError(f"“{path.name}”：{exc.message}",
+                                           detail=exc.detail) from exc
+        if version < schema.FORMAT_VERSION:
+            raise WorkFileError(f"“{path.name}”由旧版程序生成（格式 {version}），只读时无法显示；"
+                                "请先用本程序打开一次（格式会自动升级）后再试")
+        try:
+            return cls(path, conn, True, None)
+        except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError, KeyError,
+                TypeError) as exc:
+            raise WorkFileError(f"“{path.name}”已损坏（读取数据时出错）", detail=repr(exc)) from exc
 
     def close(self) -> None:
         try:

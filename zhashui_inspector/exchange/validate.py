@@ -21,13 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zhashui_inspector.core import audit, blobstore, schema
-from zhashui_inspector.core.catalogue import (
-    Catalogue,
-    canonical_content,
-    compute_hash,
-    create_tables,
-)
+from zhashui_inspector.core import audit, blobstore, schema, structure
+from zhashui_inspector.core.catalogue import Catalogue, canonical_content, compute_hash
 from zhashui_inspector.core.errors import WorkFileError, ZhashuiError
 from zhashui_inspector.core.records import Identity
 from zhashui_inspector.core.store import SQLITE_MAGIC
@@ -204,86 +199,11 @@ def _check_readable(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
     view or trigger of its own (an endless query, a write fired by the office's reads).
     """
     try:
-        objects = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        raise Rejected("文件已损坏，无法打开", detail=str(exc)) from exc
-    if not {"identity", "cat_item", "audit", "scope_unit"} <= {o[1] for o in objects}:
-        raise Rejected("不是柞水县复查验收评估的工作文件")
-    version = schema.version_of(conn)
-    if version > schema.FORMAT_VERSION:
-        raise Rejected(f"文件由较新版本的程序生成（格式 {version}，本程序支持到 "
-                       f"{schema.FORMAT_VERSION}），请升级本程序后再导入")
-    if version < 1:
-        raise Rejected("不是柞水县复查验收评估的工作文件")
-    _check_schema(objects, version)
-    try:
-        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
-        raise Rejected("文件已损坏（数据库完整性检查未通过）", detail=str(exc)) from exc
-    if problems != ["ok"]:
-        raise Rejected("文件已损坏（数据库完整性检查未通过）", detail="; ".join(problems))
-    _check_types(conn)
+        version = structure.check_structure(conn, "导入")
+    except structure.StructureError as exc:
+        raise Rejected(exc.message, detail=exc.detail) from exc
     hashes = tuple(r[0] for r in conn.execute("SELECT hash FROM audit ORDER BY seq"))
     return version, hashes
-
-
-_OBJECT_LABELS = {"table": "表", "index": "索引", "view": "视图", "trigger": "触发器"}
-
-
-def _check_schema(objects: list[tuple[Any, ...]], version: int) -> None:
-    """Exactly the tables and indexes this program lays out for `version`, nothing else."""
-    expected = _expected_schema(version)
-    for kind, name, table, sql in objects:
-        if expected.get((kind, name, table), "missing") != _normal_sql(sql):
-            label = _OBJECT_LABELS.get(str(kind), str(kind))
-            raise Rejected(f"文件含有本程序不会写入的数据库结构（{label}“{name}”），"
-                           "可能被人为改动过，不予导入")
-    if len(objects) != len(expected):
-        raise Rejected("文件缺少本程序的数据表，不是完整的工作文件")
-
-
-@functools.lru_cache(maxsize=4)
-def _expected_schema(version: int) -> dict[tuple[str, str, str], str | None]:
-    """(type, name, table) -> SQL of every schema object a work file of `version` holds."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        for statement in schema.SCHEMA_V1.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        for step in range(2, version + 1):
-            schema.UPGRADES[step](conn)
-        create_tables(conn)
-        return {(k, n, t): _normal_sql(sql) for k, n, t, sql in conn.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_master")}
-    finally:
-        conn.close()
-
-
-def _normal_sql(sql: object) -> str | None:
-    return " ".join(sql.split()) if isinstance(sql, str) else None
-
-
-# storage classes a column may hold, by declared type (REAL columns keep whole numbers too)
-_STORAGE = {"INTEGER": ("integer",), "TEXT": ("text",), "REAL": ("real", "integer"),
-            "BLOB": ("blob",)}
-
-
-def _check_types(conn: sqlite3.Connection) -> None:
-    """Every value has its column's declared type: SQLite would store a number in a text
-    column or a blob anywhere, and the checks below expect what the program writes."""
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    for table in tables:
-        for _cid, column, declared, notnull, _default, pk in conn.execute(
-                f'PRAGMA table_info("{table}")').fetchall():
-            allowed = _STORAGE[str(declared).upper()]
-            if not notnull and not pk:
-                allowed += ("null",)
-            kinds = ", ".join(f"'{k}'" for k in allowed)
-            wrong = conn.execute(f'SELECT 1 FROM "{table}" WHERE typeof("{column}")'
-                                 f" NOT IN ({kinds}) LIMIT 1").fetchone()
-            if wrong:
-                raise Rejected(f"文件中的数据类型不对（{table}.{column}），文件被改动或损坏")
 
 
 def _upgrade_copy(path: Path) -> None:

@@ -12,8 +12,11 @@ from __future__ import annotations
 import html
 
 from zhashui_inspector.core.text import clip
+from zhashui_inspector.ui import qt  # dialogs: resolved on first use
+from zhashui_inspector.ui.qt import Qt, QWidget
 
 TOOLTIP_CHARS = 1000
+MESSAGE_CHARS = 2000
 
 
 def tooltip(text: str, limit: int = TOOLTIP_CHARS) -> str | None:
@@ -23,3 +26,13 @@ def tooltip(text: str, limit: int = TOOLTIP_CHARS) -> str | None:
         return None
     return f'<p style="white-space:pre-wrap">{html.escape(clip(text, limit))}</p>'
 
+
+def warn(parent: QWidget, title: str, text: str) -> qt.QMessageBox:
+    """A warning box showing `text` as plain text, cut after MESSAGE_CHARS characters;
+    window-modal, returns at once (the box deletes itself when closed)."""
+    box = qt.QMessageBox(qt.QMessageBox.Icon.Warning, title, clip(text, MESSAGE_CHARS),
+                         qt.QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

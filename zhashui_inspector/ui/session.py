@@ -8,6 +8,7 @@ queued for `retry()`; a write the rules refuse is undone on screen and explained
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import Any
 
 from zhashui_inspector.core.blobstore import Aborted
 from zhashui_inspector.core.catalogue import Catalogue
-from zhashui_inspector.core.errors import ValidationError
+from zhashui_inspector.core.errors import ValidationError, WorkFileError
 from zhashui_inspector.core.records import Evidence, Identity, SelfReport, SignOff
 from zhashui_inspector.core.text import count_chars
 from zhashui_inspector.core.workfile import WorkFile
@@ -359,14 +360,19 @@ class Session(QObject):
         units = self.units
 
         def job(ctx: WorkerContext) -> LinkedFile:
-            other = WorkFile.open(path, readonly=True, lock=False)
+            # the unit's file is someone else's: checked as the office's import checks it
+            other = WorkFile.open(path, readonly=True, lock=False, checked=True)
             try:
-                if other.role != "unit":
+                if other.role != "unit" or len(other.units) != 1:
                     raise ValidationError(f"“{path.name}”不是单位自查文件")
                 unit = other.units[0]
                 if unit not in units:
                     raise ValidationError(f"“{path.name}”是{unit}的自查文件，不在本工作文件的评估范围内")
-                linked = LinkedFile(path, other.identity, load_unit(other, unit))
+                try:
+                    linked = LinkedFile(path, other.identity, load_unit(other, unit))
+                except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError, TypeError) as exc:
+                    raise WorkFileError(f"“{path.name}”已损坏（读取数据时出错）",
+                                        detail=repr(exc)) from exc
             except BaseException:
                 other.close()
                 raise

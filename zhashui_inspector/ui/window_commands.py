@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zhashui_inspector.core.text import clip
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.actions import SPECS, Act
+from zhashui_inspector.ui.plain_text import MESSAGE_CHARS, warn
 from zhashui_inspector.ui.qt import (
     QApplication,
     QObject,
@@ -34,6 +36,7 @@ class WindowCommands(QObject):
         self.w = window
         self.session = window.session
         self.save_indicator = SaveIndicator(window)
+        self.refusal: Any = None   # the last box saying why a self-check file was not loaded
         self.session.save_state.connect(self.save_indicator.show_state)
         self.save_indicator.retry_requested.connect(self.session.retry)
         a = window.actions
@@ -191,9 +194,10 @@ class WindowCommands(QObject):
         def failed(exc: BaseException) -> None:
             if quiet:
                 remember_linked_self_check(file_id, None)
-                self.w.show_message(self.tr("上次载入的单位自查文件已无法打开：{0}").format(exc))
-            else:
-                qt.QMessageBox.warning(self.w, self.tr("载入单位自查文件"), str(exc))
+                self.w.show_message(self.tr("上次载入的单位自查文件已无法打开：{0}").format(
+                    clip(str(exc), MESSAGE_CHARS)))
+            else:   # the reason may quote the file's own names: shown as plain text
+                self.refusal = warn(self.w, self.tr("载入单位自查文件"), str(exc))
 
         self.session.load_linked(path, loaded, failed)
 
