@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import hostile_files as hf
@@ -50,20 +51,25 @@ REFUSED = {
 }
 
 
+def _unit_file(tmp_path_factory: pytest.TempPathFactory, template: Path, holder: str,
+               edit: Callable[[WorkFile], None]) -> tuple[hf.Workshop, Path]:
+    """A unit's file issued by an office of its own, edited and handed back."""
+    root = tmp_path_factory.mktemp("self-check")
+    shutil.copytree(template, root / "office")
+    w = hf.Workshop(root / "office", root / "made")
+    return w, w.returned(holder=holder, role="unit", units=[UNIT], edit=edit)
+
+
 @pytest.fixture(scope="module")
 def unit_files(tmp_path_factory: pytest.TempPathFactory, _office_template: Path) -> dict[
         str, Path]:
-    """A unit's file issued by an office and handed back, and broken copies of it."""
-    root = tmp_path_factory.mktemp("self-check")
-    office = root / "office"
-    shutil.copytree(_office_template, office)
-    w = hf.Workshop(office, root / "made")
-
+    """A good unit's file, and broken copies of it."""
     def edit(wf: WorkFile) -> None:
-        wf.update_item(UNIT, 9, rating="不适用", reason=REASON, comment="<b>说明</b>")
+        wf.update_item(UNIT, 9, rating="不适用", reason=REASON)
         wf.set_self_report(UNIT, "本局对照创建标准逐项自查，形成本报告。")
 
-    good = w.returned(holder="县财政局办公室", role="unit", units=[UNIT], edit=edit)
+    w, good = _unit_file(tmp_path_factory, _office_template, "县财政局办公室", edit)
+    root = w.scratch
     files = {"good": good}
     for case, (statements, _reason) in TAMPERED.items():
         files[case] = root / f"{case}.sqlite"
@@ -130,3 +136,65 @@ def test_a_good_unit_file_issued_by_the_office_links_and_shows(
     window.tabs.setCurrentWidget(report)
     assert report.linked_view.toPlainText() == "本局对照创建标准逐项自查，形成本报告。"
     assert linked_self_check(window.session.identity.file_id) == unit_files["good"].resolve()
+
+
+MARKUP = '<b>粗体</b><img src="x.png"/>'
+LONG_REASON = MARKUP + "理" * 1_000_000        # 3 MB
+LONG_REPORT = MARKUP + "报" * 1_000_000
+LONG_CAPTION = MARKUP + "说" * 100_000
+
+
+@pytest.fixture(scope="module")
+def long_unit_file(tmp_path_factory: pytest.TempPathFactory, _office_template: Path) -> Path:
+    """A unit's file whose holder, N/A reason, self-report and evidence caption are long
+    and carry markup (the unit's program keeps such texts as written)."""
+    def edit(wf: WorkFile) -> None:
+        wf.update_item(UNIT, 9, rating="不适用", reason=LONG_REASON, comment="<b>说明</b>")
+        wf.set_self_report(UNIT, LONG_REPORT)
+        note = wf.path.with_name("名单.txt")
+        note.write_text("名单", encoding="utf-8")
+        wf.add_evidence(UNIT, note, item_no=9, kind="文件", caption=LONG_CAPTION)
+
+    return _unit_file(tmp_path_factory, _office_template, MARKUP + "办" * 5_000, edit)[1]
+
+def test_long_texts_and_markup_in_a_unit_file_show_cut_and_literally(
+        qtbot, open_window, practice_file: Path, long_unit_file: Path, monkeypatch) -> None:
+    from zhashui_inspector.core.text import clip, count_chars
+    from zhashui_inspector.ui.checklist_delegate import NOTE_LINE_CHARS
+    from zhashui_inspector.ui.plain_text import (
+        CUT_NOTE,
+        LABEL_CHARS,
+        LONG_TEXT_CHARS,
+        NOTE_CHARS,
+    )
+
+    window = open_window(practice_file)
+    _link(qtbot, window, long_unit_file, monkeypatch)
+    assert window.commands.refusal is None
+
+    banner = window.banner.linked_label
+    assert banner.textFormat() == Qt.TextFormat.PlainText and MARKUP in banner.text()
+    assert len(banner.text()) < LABEL_CHARS + 100
+
+    window.checklist.go_to(9)
+    label = window.checklist.editor.linked_label
+    assert label.textFormat() == Qt.TextFormat.PlainText      # shown as typed
+    assert f"本单位说明不适用：{MARKUP}" in label.text() and "说明：<b>说明</b>" in label.text()
+    assert CUT_NOTE.format(len(LONG_REASON) - NOTE_CHARS) in label.text()
+    assert len(label.text()) < NOTE_CHARS + 200
+
+    notes = window.checklist.delegate._notes(None, window.session.linked.unit.items[9])
+    assert notes[0][0].startswith(f"单位自查材料：本单位说明不适用——{MARKUP}")
+    assert len(notes[0][0]) < NOTE_LINE_CHARS + 50
+
+    model = window.evidence.linked_model
+    assert model.rowCount() == 1
+    shown = model.data(model.index(0))
+    assert shown == clip(LONG_CAPTION, LABEL_CHARS)
+    tip = model.data(model.index(0), Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in tip and "<b>" not in tip and len(tip) < 2000
+
+    report = window.self_report
+    window.tabs.setCurrentWidget(report)
+    assert report.linked_view.toPlainText() == clip(LONG_REPORT, LONG_TEXT_CHARS, CUT_NOTE)
+    assert report.linked_counter.text().startswith(f"{count_chars(LONG_REPORT)} / 2500 字")

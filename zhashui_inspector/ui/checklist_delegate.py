@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zhashui_inspector.core.records import ItemState
+from zhashui_inspector.core.text import clip
 from zhashui_inspector.ui.checklist_model import ItemNoRole, LinkedStateRole, StateRole, TextRole
 from zhashui_inspector.ui.icons import ACCENT, UNRATED_COLOUR, rating_colour
 from zhashui_inspector.ui.qt import (
@@ -38,6 +39,7 @@ LINKED_COLOUR = "#00796b"
 WARNING_COLOUR = "#c62828"
 PAD = 10
 CONTROL_H = 26
+NOTE_LINE_CHARS = 300   # a note is one elided line; more is never seen
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -140,11 +142,11 @@ class ChecklistDelegate(QStyledItemDelegate):
             if state.needs_reason:
                 notes.append(("⚠ 不适用须说明理由（在下方“不适用理由”中填写）", WARNING_COLOUR))
             elif state.rating == NOT_APPLICABLE and state.reason:
-                notes.append((f"不适用理由：{state.reason}", "#37474f"))
+                notes.append((f"不适用理由：{_line(state.reason)}", "#37474f"))
             if state.comment:
-                notes.append((f"备注：{' '.join(state.comment.split())}", "#546e7a"))
+                notes.append((f"备注：{_line(state.comment)}", "#546e7a"))
         if linked is not None and linked.rating == NOT_APPLICABLE:
-            reason = " ".join(linked.reason.split()) or "（未说明理由）"
+            reason = _line(linked.reason) or "（未说明理由）"
             notes.append((f"单位自查材料：本单位说明不适用——{reason}", LINKED_COLOUR))
         return notes
 
@@ -293,3 +295,9 @@ class ChecklistDelegate(QStyledItemDelegate):
                     self.method_toggled.emit(no, name)
                 return True
         return False
+
+
+def _line(text: str) -> str:
+    """The start of a note as one line: a card shows a line of it, elided (measuring a
+    whole 10 MB comment on every paint would stall the list)."""
+    return " ".join(clip(text, NOTE_LINE_CHARS).split())

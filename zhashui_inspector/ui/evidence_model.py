@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from zhashui_inspector.core.records import Evidence
+from zhashui_inspector.core.text import clip
+from zhashui_inspector.ui.plain_text import LABEL_CHARS, tooltip
 from zhashui_inspector.ui.qt import (
     QAbstractListModel,
     QModelIndex,
@@ -80,17 +82,18 @@ class EvidenceListModel(QAbstractListModel):
         ev = self.evidence(index)
         if ev is None:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return ev.caption or ev.name
+        if role == Qt.ItemDataRole.DisplayRole:   # a unit's file may hold any length
+            return clip(ev.caption or ev.name, LABEL_CHARS)
         if role == Qt.ItemDataRole.DecorationRole:
             return self.thumbnails.icon_for(ev, linked=self.linked)
         if role == EvidenceRole:
             return ev
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             source = "单位自查材料，" if self.linked else ""
-            caption = f"{ev.caption}\n" if ev.caption else ""
-            return (f"{source}{caption}{ev.name}\n{ev.kind} · {human_size(ev.size)} · "
-                    f"添加于 {ev.added_at[:16].replace('T', ' ')}")
+            caption = f"{clip(ev.caption, LABEL_CHARS)}\n" if ev.caption else ""
+            text = (f"{source}{caption}{clip(ev.name, LABEL_CHARS)}\n{ev.kind} · "
+                    f"{human_size(ev.size)} · 添加于 {ev.added_at[:16].replace('T', ' ')}")
+            return tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         return None
 
     def _thumbnail_ready(self, sha256: str) -> None:

@@ -7,12 +7,14 @@ import tempfile
 from pathlib import Path
 
 from zhashui_inspector.core.records import Evidence
+from zhashui_inspector.core.text import clip
 from zhashui_inspector.core.workfile import clean_file_name
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.cache import Change, ChangeKind
 from zhashui_inspector.ui.evidence_ingest import EvidenceIngest
 from zhashui_inspector.ui.evidence_model import EvidenceListModel, human_size
 from zhashui_inspector.ui.evidence_strip import EvidenceStrip
+from zhashui_inspector.ui.plain_text import LABEL_CHARS
 from zhashui_inspector.ui.qt import (
     QApplication,
     QComboBox,
@@ -100,6 +102,7 @@ class EvidencePane(QWidget):
         self.name_label = QLabel(self)
         styled(self.name_label, "evidenceName")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.kind_combo = QComboBox(self)
         self.kind_combo.addItems(list(session.catalogue.evidence_kinds))
         self.kind_combo.setAccessibleName(self.tr("材料类别"))
@@ -314,7 +317,7 @@ class EvidencePane(QWidget):
             self.caption_edit.clear()
             return
         source = self.tr("单位自查材料 · ") if self.selected_linked else ""
-        self.name_label.setText(f"{source}{ev.name}　{human_size(ev.size)}")
+        self.name_label.setText(f"{source}{clip(ev.name, LABEL_CHARS)}　{human_size(ev.size)}")
         self.kind_combo.setCurrentText(ev.kind)
         if not self.caption_edit.hasFocus():
             self.caption_edit.setText(ev.caption)

@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.records import ItemState
+from zhashui_inspector.core.text import clip
 from zhashui_inspector.ui.icons import rating_colour
+from zhashui_inspector.ui.plain_text import CUT_NOTE, NOTE_CHARS
 from zhashui_inspector.ui.qt import (
     QCheckBox,
     QEvent,
@@ -124,6 +126,7 @@ class ItemEditor(QFrame):
         self.linked_label = QLabel(self)
         styled(self.linked_label, "linkedNote")
         self.linked_label.setWordWrap(True)
+        self.linked_label.setTextFormat(Qt.TextFormat.PlainText)   # the unit's words, as typed
         self.linked_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.linked_label.setAccessibleName(self.tr("单位自查材料"))
 
@@ -246,9 +249,10 @@ class ItemEditor(QFrame):
         parts = []
         if linked is not None and linked.rating == NOT_APPLICABLE:
             parts.append(self.tr("本单位说明不适用：{0}").format(
-                linked.reason.strip() or self.tr("（未说明理由）")))
+                clip(linked.reason.strip(), NOTE_CHARS, CUT_NOTE) or self.tr("（未说明理由）")))
         if linked is not None and linked.comment.strip():
-            parts.append(self.tr("说明：{0}").format(linked.comment.strip()))
+            parts.append(self.tr("说明：{0}").format(
+                clip(linked.comment.strip(), NOTE_CHARS, CUT_NOTE)))
         if self.linked_evidence:
             parts.append(self.tr("本项佐证材料 {0} 件（见右侧“单位自查材料”）").format(
                 self.linked_evidence))

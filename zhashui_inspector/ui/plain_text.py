@@ -17,6 +17,10 @@ from zhashui_inspector.ui.qt import Qt, QWidget
 
 TOOLTIP_CHARS = 1000
 MESSAGE_CHARS = 2000
+LABEL_CHARS = 300        # a name or caption on one line
+NOTE_CHARS = 2000        # one text inside a note
+LONG_TEXT_CHARS = 10_000  # one text in a scrolling box
+CUT_NOTE = "……（以下省略 {0} 字）"
 
 
 def tooltip(text: str, limit: int = TOOLTIP_CHARS) -> str | None:

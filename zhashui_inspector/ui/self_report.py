@@ -3,8 +3,9 @@ and, in inspector mode, the unit's own report read-only beside it."""
 
 from __future__ import annotations
 
-from zhashui_inspector.core.text import count_chars
+from zhashui_inspector.core.text import clip, count_chars
 from zhashui_inspector.ui.cache import Change, ChangeKind
+from zhashui_inspector.ui.plain_text import CUT_NOTE, LONG_TEXT_CHARS
 from zhashui_inspector.ui.qt import (
     QEvent,
     QLabel,
@@ -108,7 +109,8 @@ class SelfReportPane(QWidget):
         linked = self.session.linked_unit(self.unit)
         self.linked_box.setVisible(linked is not None)
         if linked is not None:
-            self.linked_view.setPlainText(linked.self_report.text)
+            # the unit's report is kept as written, however long; the counter says how long
+            self.linked_view.setPlainText(clip(linked.self_report.text, LONG_TEXT_CHARS, CUT_NOTE))
             text, _over = count_text(linked.self_report.count, linked.self_report.limit)
             self.linked_counter.setText(text)
 

@@ -3,12 +3,15 @@ when a unit's self-check file is shown beside the inspector's own notes."""
 
 from __future__ import annotations
 
+from zhashui_inspector.core.text import clip
 from zhashui_inspector.ui.cache import LinkedFile, UnitCache
+from zhashui_inspector.ui.plain_text import LABEL_CHARS
 from zhashui_inspector.ui.qt import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -47,6 +50,7 @@ class UnitBanner(QWidget):
         styled(frame, name)
         label = QLabel(frame)
         label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)   # names from the files, as written
         button = QPushButton(button_text, frame)
         button.setToolTip(tip)
         button.setAccessibleName(tip)
@@ -67,7 +71,7 @@ class UnitBanner(QWidget):
             ident = linked.identity
             if shows_linked:
                 text = self.tr("单位自查材料：已载入 {0}（{1}，持有人 {2}），只读显示在旁边。").format(
-                    linked.path.name, linked.unit.name, ident.holder)
+                    linked.path.name, linked.unit.name, clip(ident.holder, LABEL_CHARS))
             else:
                 text = self.tr("已载入的单位自查文件属于 {0}，切换到该单位即可查看。").format(
                     linked.unit.name)
