@@ -87,7 +87,7 @@ def test_visible_stamp_has_chinese_appearance(signed: Path) -> None:
             collect(xobjects.get_object().raw_get(name))
 
     collect(field["/AP"].raw_get("/N"))
-    assert any("LXGWWenKai" in f for f in fonts), fonts
+    assert any("ZhashuiKai" in f for f in fonts), fonts
 
 
 def test_stamp_shows_office_and_signing_time(signed: Path, tmp_path: Path) -> None:

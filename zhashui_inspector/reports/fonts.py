@@ -1,9 +1,13 @@
 """The CJK fonts every PDF embeds (as subsets), registered with reportlab once per process.
 
-WenQuanYi Micro Hei (黑体-like, TrueType outlines inside a .ttc) sets the text; LXGW
-WenKai (楷体-like, a plain .ttf) sets headings of the second rank and the signature
-stamp. Both have glyf outlines, which reportlab can subset; CFF-outlined fonts such as
-Noto CJK cannot be embedded by reportlab at all.
+WenQuanYi Micro Hei (黑体-like, TrueType outlines inside a .ttc) sets the text; Zhashui
+Kai (楷体-like, a plain .ttf) sets headings of the second rank and the signature stamp.
+Both have glyf outlines, which reportlab can subset; CFF-outlined fonts such as Noto CJK
+cannot be embedded by reportlab at all.
+
+Zhashui Kai is LXGW WenKai cut down to GB 2312 and the program's own texts
+(tools/subset_kai_font.py), renamed as its licence asks of a modified font. A text with
+a character it lacks (a rare character in a name) is set in SANS instead: `kai_or_sans`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ KAI = "ZhKai"
 
 _FILES = {
     SANS: ("wqy-microhei.ttc", 0),
-    KAI: ("LXGWWenKai-Regular.ttf", None),
+    KAI: ("ZhashuiKai-Regular.ttf", None),
 }
 _lock = threading.Lock()
 _registered: set[str] = set()
@@ -38,3 +42,15 @@ def ensure_fonts() -> None:
             font = TTFont(name, path) if index is None else TTFont(name, path, subfontIndex=index)
             pdfmetrics.registerFont(font)
             _registered.add(name)
+
+
+def has_glyphs(font_name: str, text: str) -> bool:
+    """Whether the registered font has a glyph for every visible character of `text`."""
+    ensure_fonts()
+    cmap = pdfmetrics.getFont(font_name).face.charToGlyph
+    return all(ord(ch) in cmap for ch in text if not ch.isspace())
+
+
+def kai_or_sans(text: str) -> str:
+    """KAI for a text the Kai subset can set whole, else SANS (never an empty box)."""
+    return KAI if has_glyphs(KAI, text) else SANS

@@ -30,7 +30,7 @@ from zhashui_inspector.reports.styles import (
     PAGE,
     RED,
     RULE,
-    styles,
+    style_for,
 )
 
 _TOTAL_FORM = "zsPageTotal"
@@ -198,7 +198,7 @@ def grid_style(head_rows: int = 1) -> list[tuple[Any, ...]]:
 
 def para(text: str, style: str) -> Paragraph:
     """A Paragraph in one of the shared styles; `text` must already be escaped markup."""
-    return Paragraph(text, styles()[style])
+    return Paragraph(text, style_for(style, text))
 
 
 class SignatureSpace(Flowable):

@@ -2,7 +2,7 @@
 with the office seal image if there is one.
 
 pyHanko's own text stamps need fontTools to embed an OpenType font; instead the stamp is
-drawn by reportlab (LXGW WenKai, embedded as a subset) into a one-page PDF in memory,
+drawn by reportlab (Zhashui Kai, embedded as a subset) into a one-page PDF in memory,
 which pyHanko imports as the appearance of the signature field. pyHanko hands the stamp
 the very time it writes into the signature, so both always agree.
 """
@@ -24,7 +24,7 @@ from pyhanko.stamp import StaticContentStamp, StaticStampStyle, TextStampStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from zhashui_inspector.reports.fonts import KAI, ensure_fonts
+from zhashui_inspector.reports.fonts import KAI, ensure_fonts, kai_or_sans
 from zhashui_inspector.reports.styles import RED, human_time
 
 STAMP_SIZE = (190.0, 78.0)  # points: about 67 × 27.5 mm
@@ -51,10 +51,11 @@ def draw_stamp(office: str, signed_at: datetime.datetime, size: tuple[float, flo
         left = 10 + side
     room = width - left - 6
     font_size = 11.0
-    while c.stringWidth(office, KAI, font_size) > room and font_size > 6:
+    office_font = kai_or_sans(office)  # a rare character in the name: all of it in SANS
+    while c.stringWidth(office, office_font, font_size) > room and font_size > 6:
         font_size -= 0.5
     c.setFillColor(RED)
-    c.setFont(KAI, font_size)
+    c.setFont(office_font, font_size)
     c.drawString(left, height - 8 - font_size, office)
     c.setFillColorRGB(0.1, 0.1, 0.1)
     c.setFont(KAI, 9.5)

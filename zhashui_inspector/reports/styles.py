@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from zhashui_inspector.reports.fonts import KAI, SANS, ensure_fonts
+from zhashui_inspector.reports.fonts import KAI, SANS, ensure_fonts, has_glyphs
 
 PAGE = A4
 MARGIN_LEFT = 25 * mm    # binding side
@@ -86,6 +86,20 @@ def styles() -> dict[str, ParagraphStyle]:
         "warn": make("warn", fontSize=11, leading=16, textColor=RED),
         "sign": make("sign", fontSize=10.5, leading=22),
     }
+
+
+def style_for(name: str, text: str) -> ParagraphStyle:
+    """The named style for this text: a Kai style whose font lacks one of the text's
+    characters gives way to the same style in SANS, so nothing prints as an empty box."""
+    style = styles()[name]
+    if style.fontName == KAI and not has_glyphs(KAI, text):
+        return _sans_twin(name)
+    return style
+
+
+@cache
+def _sans_twin(name: str) -> ParagraphStyle:
+    return ParagraphStyle(f"{name}_sans", parent=styles()[name], fontName=SANS)
 
 
 def human_time(iso: str, *, seconds: bool = False) -> str:
