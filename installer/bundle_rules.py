@@ -60,6 +60,15 @@ EXCLUDED_MODULES = (
     # pyHanko and openpyxl use lxml.etree only.
     "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.sax", "lxml.builder",
     "lxml.ElementInclude", "lxml.cssselect", "lxml.doctestcompare", "lxml.usedoctest",
+    # Optional C speed-ups of the HTTP stack that pyHanko imports for online timestamps
+    # and revocation checks. The program signs and verifies offline, and each library
+    # falls back to its own pure-Python code (multidict has no fallback and stays).
+    "aiohttp._http_parser", "aiohttp._http_writer", "aiohttp._websocket.reader_c",
+    "aiohttp._websocket.mask", "yarl._quoting_c", "propcache._helpers_c",
+    "frozenlist._frozenlist",
+    # Guesses the character set of bytes for reportlab's old XML parser (rparsexml), which
+    # nothing of ours uses.
+    "charset_normalizer",
 )
 
 # Qt modules we need even where our source does not name them: QtNetwork carries the
@@ -87,6 +96,9 @@ DROPPED_PLUGINS = frozenset({
 DROPPED_QT_FOLDERS = frozenset({"qml", "metatypes", "libexec", "resources", "typesystems",
                                 "include", "doc"})
 KEPT_TRANSLATION = re.compile(r"_zh_CN\.qm$")
+# Data files outside Qt not worth shipping: reportlab's demonstration font (Dark Garden,
+# with its FontForge source) and its font-shaping test font.
+DROPPED_DATA = re.compile(r"^reportlab/fonts/(DarkGarden|hb-test)")
 
 
 def used_qt_modules(source_root: Path) -> set[str]:
@@ -125,7 +137,10 @@ def plugin_name(file_name: str) -> str:
 
 def keep_bundle_file(dest: str) -> bool:
     """Whether a file at this destination path inside the bundle is worth shipping."""
-    parts = dest.replace("\\", "/").split("/")
+    path = dest.replace("\\", "/")
+    if DROPPED_DATA.match(path):
+        return False
+    parts = path.split("/")
     if "PySide6" not in parts:
         return True
     # Qt's tree is PySide6/Qt/{plugins,translations,…} on Linux and macOS and

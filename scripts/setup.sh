@@ -9,8 +9,9 @@ SYSTEM_PACKAGES=(
   # Qt on the offscreen platform, the CJK font, pdftotext/pdftoppm/pdfsig for the tests
   libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfreetype6 libfontconfig1 libdbus-1-3
   fonts-wqy-microhei poppler-utils
-  # PyInstaller (the frozen-program check) strips and inspects binaries with binutils
-  binutils
+  # PyInstaller (the frozen-program check) strips and inspects binaries with binutils;
+  # the Linux bundle's smaller ICU data library is made with icupkg and genccode
+  binutils icu-devtools
   # a real window (and the virtual screen used for screenshots)
   xvfb libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1

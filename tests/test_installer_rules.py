@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +28,7 @@ def load(name: str) -> ModuleType:
 rules = load("bundle_rules")
 linked = load("linked_libraries")
 winres = load("windows_resources")
+icu = load("icu_data")
 
 
 @pytest.mark.parametrize(("dest", "kept"), [
@@ -55,6 +58,13 @@ winres = load("windows_resources")
     ("PySide6/Qt/qml/QtQuick/Controls/libqtquickcontrols2plugin.so", False),
     ("PySide6/Qt/lib/libQt6Core.so.6", True),
     ("resources/fonts/wqy-microhei.ttc", True),
+    ("resources/fonts/ZhashuiKai-Regular.ttf", True),
+    ("reportlab/fonts/DarkGarden.sfd", False),  # reportlab's demonstration font
+    ("reportlab/fonts/DarkGardenMK.pfb", False),
+    ("reportlab\\fonts\\DarkGardenMK.afm", False),
+    ("reportlab/fonts/hb-test.ttf", False),
+    ("reportlab/fonts/Vera.ttf", True),
+    ("reportlab/fonts/_a______.afm", True),
     ("data/standards.sqlite", True),
     ("libcrypto.so.3", True),
 ])
@@ -255,3 +265,136 @@ def test_inno_setup_script_installs_what_the_spec_builds() -> None:
     assert _is_path(r"C:\Users\张三\Desktop\县财政局.sqlite") and _is_path("a.zsi")
     sections = {line.strip() for line in text.splitlines() if line.startswith("[")}
     assert {"[Setup]", "[Files]", "[Icons]", "[Registry]", "[Tasks]"} <= sections
+
+
+def test_the_http_stack_works_without_the_speed_ups_left_out() -> None:
+    """pyHanko imports aiohttp when it signs; without the excluded C speed-ups its stack
+    must still import and work, on the libraries' own pure-Python code."""
+    blocked = [name for name in rules.EXCLUDED_MODULES
+               if name.split(".")[0] in ("aiohttp", "yarl", "propcache", "frozenlist",
+                                         "charset_normalizer")]
+    assert "aiohttp._http_parser" in blocked and "charset_normalizer" in blocked
+    probe = (
+        "import importlib.abc, sys\n"
+        f"BLOCKED = {blocked!r}\n"
+        "class Missing(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if any(name == b or name.startswith(b + '.') for b in BLOCKED):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Missing())\n"
+        "import pyhanko.sign.signers, pyhanko.sign.validation, pyhanko_certvalidator\n"
+        "import aiohttp.http_parser, frozenlist, yarl\n"
+        "from reportlab.platypus import Paragraph, SimpleDocTemplate\n"
+        "assert not any(m in sys.modules for m in BLOCKED)\n"
+        "assert 'aiohttp' in sys.modules\n"
+        "print(yarl.URL('http://例子.测试/路径?q=柞水').human_repr(), frozenlist.FrozenList([1]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         encoding="utf-8", check=True).stdout
+    assert "http://例子.测试/路径?q=柞水" in out and "FrozenList" in out
+
+
+@pytest.mark.parametrize(("item", "kept"), [
+    ("root.res", True), ("zh.res", True), ("zh_Hans_CN.res", True), ("zh_Hant_TW.res", True),
+    ("en.res", True), ("en_001.res", True), ("en_US_POSIX.res", True),
+    ("de.res", False), ("ja_JP.res", False), ("yue_Hans.res", False), ("in.res", False),
+    ("pool.res", True), ("res_index.res", True), ("supplementalData.res", True),
+    ("zoneinfo64.res", True), ("metaZones.res", True), ("likelySubtags.res", True),
+    ("icuver.res", True), ("keyTypeData.res", True),
+    ("coll/zh.res", True), ("coll/root.res", True), ("coll/ucadata.icu", True),
+    ("coll/de_.res", False), ("coll/ko.res", False), ("coll/res_index.res", True),
+    ("zone/zh_Hant.res", True), ("zone/fr.res", False), ("zone/tzdbNames.res", True),
+    ("brkitr/cjdict.dict", False), ("brkitr/root.res", False), ("translit/root.res", False),
+    ("curr/zh.res", False), ("unit/en.res", False), ("lang/zh.res", False),
+    ("region/zh.res", False), ("rbnf/zh.res", False),
+    ("gb18030.cnv", True), ("windows-936-2000.cnv", True), ("ibm-1386_P100-2001.cnv", True),
+    ("euc-tw-2014.cnv", True), ("ibm-437_P100-1995.cnv", True), ("cnvalias.icu", True),
+    ("ibm-37_P100-1995.cnv", False), ("ibm-1390_P110-2003.cnv", False),
+    ("ebcdic-xml-us.cnv", False), ("ibm-16684_P110-2003.cnv", False),
+    ("unames.icu", False), ("confusables.cfu", False), ("rfc3491.spp", False),
+    ("nfkc.nrm", True), ("uts46.nrm", True),
+])
+def test_icu_keeps_what_qts_icu_calls_read_for_english_and_chinese(item: str,
+                                                                   kept: bool) -> None:
+    assert icu.keep_item(item) is kept
+
+
+def test_only_icus_data_library_is_replaced() -> None:
+    assert icu.is_data_library("PySide6/Qt/lib/libicudata.so.73")
+    assert not icu.is_data_library("PySide6/Qt/lib/libicuuc.so.73")
+    assert not icu.is_data_library("libicudata.so.73.1.txt")
+
+
+# What QtCore asks ICU: collation, time-zone names, codecs (through an XML declaration, as
+# PySide6 has no call that converts with a named codec) and locale-aware case mapping.
+ICU_PROBE = r"""
+import json
+from PySide6.QtCore import (QBuffer, QByteArray, QCollator, QLocale, QStringConverter,
+                            QStringDecoder, QTimeZone, QXmlStreamReader)
+out = {}
+names = ["张三", "李四", "王五", "赵六", "阿宝", "柞水县", "下梁镇", "县财政局", "Zeta", "alpha",
+         "Äpfel", "文件10", "文件9"]
+for loc in ("zh_CN", "zh_TW", "en_US", "de_DE"):
+    collator = QCollator(QLocale(loc))
+    collator.setNumericMode(True)
+    out[f"sort {loc}"] = sorted(names, key=collator.sortKey)
+for zone in (b"Asia/Shanghai", b"Europe/Berlin", b"America/New_York"):
+    for loc in ("zh_CN", "en_US"):
+        for kind in (QTimeZone.StandardTime, QTimeZone.DaylightTime):
+            for style in (QTimeZone.LongName, QTimeZone.ShortName):
+                out[f"{zone} {loc} {kind} {style}"] = QTimeZone(zone).displayName(
+                    kind, style, QLocale(loc))
+text = "柞水县依法治县办：复查验收评估 ABC"
+for codec, python in (("GBK", "gbk"), ("GB18030", "gb18030"), ("Big5", "big5"),
+                      ("Shift_JIS", "shift_jis"), ("EUC-KR", "euc_kr"),
+                      ("windows-1252", "cp1252"), ("KOI8-R", "koi8_r")):
+    data = f'<?xml version="1.0" encoding="{codec}"?><a>'.encode() + text.encode(
+        python, errors="replace") + b"</a>"
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QBuffer.ReadOnly)
+    reader = QXmlStreamReader(buffer)
+    read = []
+    while not reader.atEnd():
+        reader.readNext()
+        if reader.isCharacters():
+            read.append(reader.text())
+    out[f"codec {codec}"] = [QStringDecoder(codec).isValid(), "".join(read)]
+out["codecs"] = sorted(QStringConverter.availableCodecs())
+out["upper tr"] = QLocale("tr_TR").toUpper("istanbul")
+out["icu"] = [line.split()[-1] for line in open("/proc/self/maps") if "libicudata" in line][:1]
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux Qt wheels bring ICU")
+def test_filtered_icu_data_answers_qt_as_the_full_data_does(tmp_path: Path) -> None:
+    import PySide6
+
+    (library,) = (Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*")
+    assert not icu.missing_tools(), "install icu-devtools and binutils (scripts/setup.sh)"
+    filtered = icu.build_library(library, tmp_path / "icu")
+    assert filtered.name == library.name
+    assert filtered.stat().st_size < 9 * 2**20 and library.stat().st_size > 25 * 2**20
+
+    def probe(library_dir: Path | None) -> dict:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        if library_dir:  # searched before the RUNPATH that points at the wheel's copy
+            env["LD_LIBRARY_PATH"] = str(library_dir)
+        out = subprocess.run([sys.executable, "-c", ICU_PROBE], capture_output=True,
+                             text=True, encoding="utf-8", env=env, check=True).stdout
+        return json.loads(out)
+
+    full, small = probe(None), probe(filtered.parent)
+    assert full.pop("icu") == [str(library)] and small.pop("icu") == [str(filtered)]
+    assert small["sort zh_CN"][:6] == ["阿宝", "李四", "王五", "文件9", "文件10", "下梁镇"]  # pinyin
+    assert small["codec GBK"] == [True, "柞水县依法治县办：复查验收评估 ABC"]
+    assert small["b'Asia/Shanghai' zh_CN TimeType.StandardTime NameType.LongName"] == "中国标准时间"
+    # Only the EBCDIC code pages are gone; all else answers exactly as before.
+    gone = set(full.pop("codecs")) - set(small.pop("codecs"))
+    assert "IBM037" in gone and "ibm-1390_P110-2003" in gone
+    for name in gone:
+        number = re.search(r"(\d+)", name)
+        assert name in ("IBM-Thai", "ebcdic-xml-us") or (
+            number and int(number.group(1)) in icu.EBCDIC_CODE_PAGES), name
+    assert small == full
