@@ -21,6 +21,7 @@ from pathlib import Path
 
 from common import ROOT, median_time, peak_rss_mb, photo_jpeg, table
 
+from zhashui_inspector.core import schema
 from zhashui_inspector.core.workfile import WorkFile
 
 EDITS = 300
@@ -38,7 +39,7 @@ def bench_rating_edit(tmp: Path) -> tuple[float, float]:
                                comment=f"c{i}")
         t_ours = median_time(ours, 3) / EDITS
     raw = sqlite3.connect(tmp / "raw.sqlite", isolation_level=None)
-    raw.execute("PRAGMA page_size = 65536")
+    raw.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")  # the same pragmas as ours
     raw.execute("PRAGMA journal_mode = WAL")
     raw.execute("PRAGMA synchronous = FULL")
     raw.execute("CREATE TABLE rating (unit TEXT, item_no INT, rating TEXT, comment TEXT,"

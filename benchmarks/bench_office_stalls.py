@@ -46,6 +46,15 @@ from zhashui_inspector.ui.qt import QTimer
 office_dir, passphrase, out_pdf, profile = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), sys.argv[4] == "1"
 files = [Path(p) for p in sys.argv[5:]]
 app = make_application()
+from zhashui_inspector.ui.qt import QMessageBox
+
+def job_failed(_parent, _title, message, *_args):
+    # a failed job shows a modal warning, which would wait here for ever
+    print(f"job failed: {message}", file=sys.stderr, flush=True)
+    app.exit(3)
+    sys.exit(3)
+
+QMessageBox.warning = staticmethod(job_failed)
 window = OfficeWindow(office_dir)
 window.show()
 while not window.is_ready():
