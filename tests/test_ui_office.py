@@ -116,6 +116,26 @@ def test_tables_show_units_log_and_conflicts(window, qtmodeltester) -> None:  # 
         qtmodeltester.check(model, force_py=True)
 
 
+def test_columns_are_fitted_one_table_per_turn_of_the_event_loop(  # type: ignore[no-untyped-def]
+        qtbot, window) -> None:
+    """Fitting all three tables at once froze the window for ~100 ms after every import."""
+    fitter = window.column_fitter
+    qtbot.waitUntil(lambda: fitter.pending() == 0)
+    tables = [window.units_table, window.log_table, window.conflicts.table]
+    for table in tables:
+        table.setColumnWidth(0, 1)                   # as narrow as the header allows
+        fitter.fit(table, table.model().columnCount() - 1)
+    narrow = [t.columnWidth(0) for t in tables]
+    fitter.fit(tables[0], tables[0].model().columnCount() - 1)   # asked twice: fitted once
+    assert fitter.pending() == 3
+    fitter._timer.timeout.emit()                                  # one turn of the loop
+    assert fitter.pending() == 2
+    assert [t.columnWidth(0) > n for t, n in zip(tables, narrow, strict=True)] == [
+        True, False, False]
+    qtbot.waitUntil(lambda: fitter.pending() == 0)
+    assert all(t.columnWidth(0) > n for t, n in zip(tables, narrow, strict=True))
+
+
 def _drop(window, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])

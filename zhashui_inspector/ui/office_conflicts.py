@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from zhashui_inspector.core.records import ROLE_LABELS
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.exchange.conflicts import Conflict, SideDetail
+from zhashui_inspector.ui.column_fit import ColumnFitter
 from zhashui_inspector.ui.office_models import RESIZE_ROWS, RecordTableModel, conflict_columns
 from zhashui_inspector.ui.qt import (
     QAbstractItemView,
@@ -16,7 +17,6 @@ from zhashui_inspector.ui.qt import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -93,9 +93,10 @@ class ConflictsPane(QWidget):
     resolve_requested = Signal(str, int, str, str)  # unit, item, rating, reason
 
     def __init__(self, ratings: Sequence[str], item_text: Callable[[int], str],
-                 parent: QWidget | None = None) -> None:
+                 fitter: ColumnFitter | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item_text = item_text
+        self.fitter = fitter or ColumnFitter(self)   # the window's, shared with its tables
         self.conflicts: list[Conflict] = []
         self.only_open = QCheckBox(self.tr("只看待解决的分歧"))
         self.only_open.setChecked(True)
@@ -170,8 +171,7 @@ class ConflictsPane(QWidget):
     def _apply_filter(self, *_args: object, keep: tuple[str, int] | None = None) -> None:
         shown = [c for c in self.conflicts if c.status == "open" or not self.only_open.isChecked()]
         self.model.set_records(shown)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.fitter.fit(self.table, 5)
         row = next((i for i, c in enumerate(shown) if keep and (c.unit, c.item_no) == keep), -1)
         if row < 0 and shown:
             row = 0

@@ -21,6 +21,7 @@ from zhashui_inspector.exchange.importer import ImportBatch
 from zhashui_inspector.exchange.ledger import LEDGER_NAME
 from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
+from zhashui_inspector.ui.column_fit import ColumnFitter
 from zhashui_inspector.ui.office_conflicts import ConflictsPane
 from zhashui_inspector.ui.office_dialogs import (
     DecisionDialog,
@@ -44,7 +45,6 @@ from zhashui_inspector.ui.qt import (
     QDragEnterEvent,
     QDropEvent,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
@@ -145,7 +145,8 @@ class OfficeWindow(QMainWindow):
         log_layout.addWidget(self.drop_hint)
         log_layout.addWidget(self.log_table)
 
-        self.conflicts = ConflictsPane((), self._item_text)
+        self.column_fitter = ColumnFitter(self)
+        self.conflicts = ConflictsPane((), self._item_text, self.column_fitter)
         self.conflicts.details_wanted.connect(self._load_sides)
         self.conflicts.resolve_requested.connect(self.resolve)
 
@@ -209,9 +210,7 @@ class OfficeWindow(QMainWindow):
         self.log_model.set_records(snapshot.log)
         self.conflicts.set_conflicts(snapshot.conflicts)
         for table in (self.units_table, self.log_table):
-            table.resizeColumnsToContents()
-            table.horizontalHeader().setSectionResizeMode(
-                table.model().columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+            self.column_fitter.fit(table, table.model().columnCount() - 1)
         open_count = sum(1 for c in snapshot.conflicts if c.status == "open")
         self.tabs.setTabText(2, self.tr("评定分歧（{0} 项待解决）").format(open_count) if open_count
                              else self.tr("评定分歧"))
