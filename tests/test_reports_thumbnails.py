@@ -71,17 +71,20 @@ def test_make_thumbnails_keeps_order_and_tolerates_bad_input() -> None:
         assert img.size == (360, 270)
 
 
-def test_cache_is_used_on_the_second_report(tmp_path: Path) -> None:
-    photo = jpeg((2000, 1500))
-    calls = []
+def counted_row(photo: bytes) -> tuple[EvidenceRow, list[int]]:
+    """An evidence row of `photo`, and the list that grows each time it is loaded."""
+    calls: list[int] = []
 
     def counted() -> bytes:
         calls.append(1)
         return photo
 
+    return EvidenceRow(**{**row(photo).__dict__, "load": counted}), calls
+
+
+def test_cache_is_used_on_the_second_report(tmp_path: Path) -> None:
     pdf = row(b"%PDF-1.4 ...", "a.pdf", "application/pdf")
-    ev = row(photo)
-    ev = EvidenceRow(**{**ev.__dict__, "load": counted})
+    ev, calls = counted_row(jpeg((2000, 1500)))
     cache = ThumbnailCache(tmp_path / "thumbs")
     first = thumbnails_for([pdf, ev], cache)
     second = thumbnails_for([pdf, ev], cache)
@@ -97,3 +100,57 @@ def test_cache_never_builds_paths_from_anything_but_a_hash(tmp_path: Path) -> No
     cache.put("a" * 64, 360, b"ok")
     assert cache.get("../../evil", 360) is None
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["a" * 64 + "-360.jpg"]
+
+
+def _whole(data: bytes) -> bool:
+    with Image.open(io.BytesIO(data)) as img:
+        img.load()  # a full decode: raises on a file cut short
+    return True
+
+
+def test_a_damaged_cached_thumbnail_is_made_again(tmp_path: Path) -> None:
+    ev, calls = counted_row(jpeg((2000, 1500)))
+    cache = ThumbnailCache(tmp_path / "thumbs")
+    (good,) = thumbnails_for([ev], cache)
+    assert good is not None and _whole(good)
+    (path,) = (tmp_path / "thumbs").rglob("*.jpg")
+    # cut short in the header, in the middle, just before the end marker; emptied; garbage
+    for damaged in (good[:300], good[: len(good) // 2], good[:-2], b"",
+                    b"\xff\xd8\xff" + b"\x00" * 500 + b"\xff\xd9"):
+        path.write_bytes(damaged)
+        assert cache.get(ev.sha256, 360) is None and not cache.has(ev.sha256, 360)
+        before = len(calls)
+        (again,) = thumbnails_for([ev], cache)
+        assert len(calls) == before + 1  # made again from the photo
+        assert again is not None and _whole(again)
+        assert path.read_bytes() == again  # and written back whole
+        assert cache.get(ev.sha256, 360) == again
+
+
+def test_a_report_survives_a_damaged_thumbnail_cache(office_dir: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    from exchange_support import PASSPHRASE, do_import, hand_back, issue, rate_all
+
+    from zhashui_inspector.core.workfile import WorkFile
+    from zhashui_inspector.reports.county import build_signed_report
+
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(work, "县财政局", "达标")
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(jpeg((1600, 1200)))
+    with WorkFile.open(work) as wf:
+        wf.add_evidence("县财政局", photo, item_no=1, kind="图片")
+    (result,) = do_import(office_dir, hand_back(work, tmp_path / "back.sqlite")).results
+    assert result.result == "imported"
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    cached = office_dir / "cache" / "thumbnails" / sha[:2] / f"{sha}-360.jpg"
+    whole = cached.read_bytes()
+    cached.write_bytes(whole[:300])  # as `head -c 300` leaves it
+
+    out = build_signed_report(office_dir, tmp_path / "county.pdf", passphrase=PASSPHRASE,
+                              sign=False)
+    assert _whole(cached.read_bytes()) and cached.read_bytes()[:2] == whole[:2]
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True,
+                            check=True).stdout.decode()
+    assert any(line.split()[3:5] == ["360", "270"] for line in images.splitlines()[2:]), images

@@ -9,11 +9,14 @@ read the whole file (tens of milliseconds for a 4 MB photo), so thumbnails are k
 cache folder keyed by the content's SHA-256. The office import fills the cache for every
 photo it accepts (`missing_thumbnails`, on its copy-and-check threads), so reports find
 them ready; a report decodes only what the cache lacks (e.g. after the cache was
-deleted). Decoding runs in a few threads, since Pillow releases the GIL while it decodes.
+deleted). A cached file that is not a whole JPEG (cut short by a full disk, a crash or a
+copy) counts as lacking, so it is made again and written back instead of reaching
+reportlab. Decoding runs in a few threads, since Pillow releases the GIL while it decodes.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -63,15 +66,19 @@ class ThumbnailCache:
         return self.folder / sha256[:2] / f"{sha256}-{size}.jpg"
 
     def has(self, sha256: str, size: int) -> bool:
-        path = self._path(sha256, size)
-        return path is not None and path.is_file()
+        return self.get(sha256, size) is not None
 
     def get(self, sha256: str, size: int) -> bytes | None:
+        """The cached thumbnail, or None if there is none or it is damaged."""
         path = self._path(sha256, size)
         try:
-            return path.read_bytes() if path else None
+            data = path.read_bytes() if path else None
         except OSError:
             return None
+        if data is not None and not is_whole_jpeg(data):
+            log.info("damaged thumbnail in the cache, made again: %s", path)
+            return None
+        return data
 
     def put(self, sha256: str, size: int, jpeg: bytes) -> None:
         path = self._path(sha256, size)
@@ -87,6 +94,24 @@ class ThumbnailCache:
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def is_whole_jpeg(data: bytes) -> bool:
+    """Whether `data` is a complete JPEG whose header Pillow (and so reportlab) can read.
+
+    The thumbnails written here start with SOI and end with EOI, and EOI cannot occur
+    inside the entropy-coded data, so a file cut short anywhere lacks it; a damaged
+    header fails Pillow's parse. Both checks take microseconds, no decoding."""
+    if not (data.startswith(b"\xff\xd8\xff") and data.endswith(b"\xff\xd9")):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format != "JPEG":
+                return False
+            img.verify()
+    except Exception:  # noqa: BLE001 (any failure to parse means: make it again)
+        return False
+    return True
 
 
 def thumbnails_for(evidence: Iterable[EvidenceRow], cache: ThumbnailCache | None = None,
