@@ -110,6 +110,13 @@ def test_version_and_errors_work_frozen(run) -> None:
     assert len(lines) == 1 and "没有这个文件.sqlite" in lines[0]
 
 
+def test_selftest_runs_a_job_in_a_child_of_the_frozen_program(run) -> None:
+    """The office window makes its reports in a child process; frozen, the child is the
+    bundle's own executable started by multiprocessing (freeze_support in cli.main)."""
+    result = run("selftest", timeout=120)
+    assert result.stdout.splitlines()[-2:] == ["后台进程：正常", "自检通过"], result.stderr
+
+
 def test_window_opens_on_the_offscreen_platform(run) -> None:
     result = run("gui", "--smoke")
     assert "窗口首次绘制" in result.stdout

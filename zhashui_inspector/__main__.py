@@ -2,4 +2,5 @@ import sys
 
 from zhashui_inspector.cli.main import main
 
-sys.exit(main())
+if __name__ == "__main__":   # not again in a child process (child_process.py)
+    sys.exit(main())

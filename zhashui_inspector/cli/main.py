@@ -48,11 +48,12 @@ def build_parser(*, gui_only: bool = False) -> argparse.ArgumentParser:
     gui.add_argument("--office", metavar="DIR", help="以县委依法治县办模式打开办公文件夹")
     gui.set_defaults(func=run_gui)
     if not gui_only:
-        from zhashui_inspector.cli import office, reports, work
+        from zhashui_inspector.cli import office, reports, selftest, work
 
         work.register(sub)
         office.register(sub)
         reports.register(sub)
+        selftest.register(sub)
     return parser
 
 
@@ -63,6 +64,10 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):   # a job's child process runs its job and exits here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     _utf8_stdio()
     if not argv or (len(argv) == 1 and not argv[0].startswith("-") and _is_path(argv[0])):

@@ -423,9 +423,12 @@ class OfficeWindow(QMainWindow):
         folder = self.office_dir
 
         def job(_ctx: WorkerContext) -> Path:
+            from zhashui_inspector.child_process import run_in_child
             from zhashui_inspector.reports.county import build_signed_report
 
-            return Path(build_signed_report(folder, out, unit=unit, passphrase=phrase))
+            # in a process of its own: its garbage collections would freeze the window
+            return Path(run_in_child(build_signed_report, folder, out, unit=unit,
+                                     passphrase=phrase))
 
         dialog = qt.QProgressDialog(self.tr("正在生成并签名报告…"), "", 0, 0, self)
         dialog.setCancelButton(None)

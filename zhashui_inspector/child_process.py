@@ -1,0 +1,42 @@
+"""Running a long job in a Python process of its own, for the windows.
+
+A window's worker thread shares the interpreter lock with the window. A hundred-page
+report builds a large heap of reportlab objects, and each of Python's full garbage
+collections (60–100 ms, several per report) holds the lock throughout: the window
+cannot run a single Python slot meanwhile and freezes. A job in its own process has its
+own lock and heap, so its collections never reach the window.
+
+The job's function and arguments go to the child by pickling (a passphrase travels
+through the pipe, never the command line or the environment); its result or its error
+comes back the same way, so a ZhashuiError keeps its Chinese message. Processes are
+started with "spawn" on every system (fork would copy the window's threads and Qt
+state); a frozen program must call `multiprocessing.freeze_support()` first thing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from zhashui_inspector.core.errors import WorkFileError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def run_in_child(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)` in a new process; blocks (without the interpreter lock) until
+    it returns, and raises what it raised. `fn` must be importable at module level."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+    except BrokenProcessPool as exc:
+        log.error("child process died: %s", exc)
+        raise WorkFileError("后台进程意外退出，操作未完成（可能是内存不足），请重试",
+                            detail=repr(exc)) from exc
