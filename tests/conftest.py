@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -12,6 +14,41 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
 
 REPO = Path(__file__).resolve().parent.parent
+# What a test run must never write to: the user's own settings, recent files, layout.
+_USER_CONFIG = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+_USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+_HOME_VARIABLES = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+
+
+class IsolatedHome(NamedTuple):
+    home: Path          # HOME of this test run and of every program it starts
+    config: Path        # where QSettings keep the program's settings during the run
+    user_config: Path   # the user's real config folder, left alone
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IsolatedHome]:
+    """Settings of the whole test run in a folder of its own, before any test can touch them.
+
+    QSettings of this process are pointed there, and HOME and the XDG folders too, so that
+    the programs the tests start (the GUI, the frozen bundle, helper processes) inherit it.
+    Caches (fonts, PyInstaller's) stay where they are: rebuilding them would only be slow."""
+    from zhashui_inspector.ui.qt import QSettings
+
+    home = tmp_path_factory.mktemp("home")
+    config = home / ".config"
+    saved = {name: os.environ.get(name) for name in _HOME_VARIABLES}
+    os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(config),
+                      XDG_DATA_HOME=str(home / ".local" / "share"),
+                      XDG_CACHE_HOME=str(_USER_CACHE))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(config))
+    yield IsolatedHome(home, config, _USER_CONFIG)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +97,16 @@ def office_dir(_office_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ui_settings(tmp_path: Path) -> Path:
-    """QSettings of the GUI in a fresh folder, so tests never see each other's or a user's."""
+def ui_settings(tmp_path: Path, isolated_home: IsolatedHome) -> Iterator[Path]:
+    """QSettings of the GUI in a fresh folder, so a test never sees another's (a user's it
+    never sees anyway: see isolated_home)."""
     from zhashui_inspector.ui.qt import QSettings
 
     folder = tmp_path / "qsettings"
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    return folder
+    yield folder
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(isolated_home.config))
 
 
 @pytest.fixture

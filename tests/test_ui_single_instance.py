@@ -163,7 +163,8 @@ def test_malformed_requests_are_dropped_and_the_server_keeps_working(
 
 
 def test_received_file_opens_in_a_new_window_and_a_repeat_raises_it(
-        qtbot, instance: SingleInstance, practice_file: Path, demo_file: Path) -> None:
+        qtbot, ui_settings: Path, instance: SingleInstance, practice_file: Path,
+        demo_file: Path) -> None:
     from zhashui_inspector.ui.windows import WindowManager
 
     manager = WindowManager()
