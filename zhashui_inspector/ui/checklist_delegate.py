@@ -40,6 +40,7 @@ WARNING_COLOUR = "#c62828"
 PAD = 10
 CONTROL_H = 26
 NOTE_LINE_CHARS = 300   # a note is one elided line; more is never seen
+MIN_TEXT_SAMPLE = "法治政府建设示范单位创建"   # the narrowest text column: a dozen characters
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -88,6 +89,20 @@ class ChecklistDelegate(QStyledItemDelegate):
         return width
 
     # ---- geometry ---------------------------------------------------------------------
+
+    def minimum_width(self, font: QFont) -> int:
+        """The narrowest card (as the width of the view's viewport) that shows the rating
+        control (and, in unit mode, the N/A box) whole on one row, and the item's text in a
+        column of a dozen characters between the number and the evidence count."""
+        key, fm = self._fm(font)
+        badge_w = self._width(key, fm, "76") + 18
+        ev_w = self._width(key, fm, "材料 99") + 14
+        controls = max(sum(self._width(key, fm, rating) + 22 for rating in self.ratings),
+                       22 + self._width(key, fm, UNIT_NA_LABEL))
+        text = self._width(key, fm, MIN_TEXT_SAMPLE) + 10 + ev_w
+        # layout(): the card is inset by 6, its contents by PAD; the text starts after the
+        # number's badge and a gap of 10; QRect.right() is one less than left + width
+        return 2 * 6 + 2 * PAD + badge_w + 10 + max(controls, text) + 1
 
     def layout(self, rect: QRect, font: QFont, index: AnyIndex) -> CardLayout:
         key, fm = self._fm(font)

@@ -5,6 +5,7 @@ Every edit becomes an undo command; keyboard scoring (1–4, J/K, arrows) drives
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from zhashui_inspector.ui.cache import Change, ChangeKind
@@ -13,10 +14,13 @@ from zhashui_inspector.ui.checklist_model import ChecklistModel
 from zhashui_inspector.ui.item_editor import ItemEditor
 from zhashui_inspector.ui.qt import (
     QAbstractItemView,
+    QEvent,
+    QFont,
     QItemSelectionModel,
     QLabel,
     QListView,
     QModelIndex,
+    QResizeEvent,
     QScrollArea,
     QSplitter,
     Qt,
@@ -49,6 +53,32 @@ class ChecklistView(QListView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.verticalScrollBar().setSingleStep(24)
         self.setFrameShape(QListView.Shape.NoFrame)
+        self._card_minimum: Callable[[QFont], int] | None = None
+
+    def set_card_minimum(self, minimum: Callable[[QFont], int]) -> None:
+        """Never narrower than a card needs (its viewport width for a font): the window's
+        docks give way instead, whatever layout was restored."""
+        self._card_minimum = minimum
+        self._fit_minimum_width()
+
+    def _fit_minimum_width(self) -> None:
+        if self._card_minimum is not None:
+            self.setMinimumWidth(self._card_minimum(self.font())
+                                 + self.verticalScrollBar().sizeHint().width()
+                                 + 2 * self.frameWidth())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # QListView lays its items out again only when its height changes (the direction
+        # they flow in); a card's height follows the width, so a dock dragged wider or
+        # narrower would leave the cards overlapping or apart.
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_minimum_width()
 
 
 class ChecklistPane(QWidget):
@@ -68,6 +98,7 @@ class ChecklistPane(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(self.delegate)
         self.delegate.width_source = self.view.viewport()
+        self.view.set_card_minimum(self.delegate.minimum_width)
         self.delegate.rating_clicked.connect(
             lambda no, rating: self.edit(no, self.tr("评定第 {0} 项").format(no), None,
                                          rating=rating))
@@ -95,6 +126,9 @@ class ChecklistPane(QWidget):
         editor_area.setFrameShape(QScrollArea.Shape.NoFrame)
         editor_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor_area.setWidget(self.editor)
+        # Nor the editor under the cards: it never scrolls sideways, its buttons stay whole.
+        editor_area.setMinimumWidth(self.editor.minimumSizeHint().width()
+                                    + editor_area.verticalScrollBar().sizeHint().width())
         self.splitter.addWidget(editor_area)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)

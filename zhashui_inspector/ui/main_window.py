@@ -54,6 +54,7 @@ from zhashui_inspector.ui.window_menus import build_menus, build_toolbar
 
 APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
 STATE_VERSION = 2
+DOCK_WIDTHS = {"standardsDock": 330, "evidenceDock": 430}   # at first, and for older states
 
 
 class MainWindow(QMainWindow):
@@ -155,7 +156,7 @@ class MainWindow(QMainWindow):
         evidence_area.setWidget(self.evidence)
         self.evidence_dock = self._dock("evidenceDock", self.tr("佐证材料"), evidence_area,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.tree_dock, self.evidence_dock], [330, 430],
+        self.resizeDocks([self.tree_dock, self.evidence_dock], list(DOCK_WIDTHS.values()),
                          Qt.Orientation.Horizontal)
 
         self.stage_label = QLabel(self)
@@ -185,8 +186,9 @@ class MainWindow(QMainWindow):
             title = self.tr("单位自查 · {0} — {1}").format(session.units[0], title)
         self.setWindowTitle(title)
         state = load_bytes("main_window/state")
-        if state is not None:
-            self.restoreState(state, STATE_VERSION)
+        if state is not None and self.restoreState(state, STATE_VERSION):
+            # a shown window applies a restored state on its next layout: size the docks after
+            QTimer.singleShot(0, self._restore_dock_widths)
         splitter = load_bytes("main_window/checklist_splitter")
         if splitter is not None:
             self.checklist.splitter.restoreState(splitter)
@@ -198,6 +200,26 @@ class MainWindow(QMainWindow):
         self.tree_pane.select_all_items()   # the checklist shows every item
         self.checklist.view.setFocus()
         self.commands.restore_linked_file()
+
+    def _side_docks(self) -> list[QDockWidget]:
+        """The docks beside the checklist (not floating, closed or moved above or below it)."""
+        sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        return [dock for dock in (self.tree_dock, self.evidence_dock)
+                if not dock.isFloating() and not dock.isHidden()
+                and self.dockWidgetArea(dock) in sides]
+
+    def _restore_dock_widths(self) -> None:
+        """Give the docks the widths they had, not what restoreState() makes of them.
+
+        A state saved in a window of another size comes back with the difference in the
+        docks (a narrow window's state in a wide one: docks twice as wide, the checklist as
+        narrow as before). The checklist takes the difference instead, as it does when the
+        window is resized, and its minimum width makes the docks give way in a narrow one."""
+        docks = self._side_docks()
+        if docks:
+            self.resizeDocks(docks, [_saved_width(dock.objectName()) for dock in docks],
+                             Qt.Orientation.Horizontal)
+            self.layout().activate()   # before the window says it is ready
 
     def _dock(self, name: str, title: str, widget: QWidget,
               area: Qt.DockWidgetArea) -> QDockWidget:
@@ -332,7 +354,18 @@ class MainWindow(QMainWindow):
                 return
             self.undo_stack.blockSignals(True)  # its clean-up must not move the view
             save_bytes("main_window/state", self.saveState(STATE_VERSION))
+            for dock in self._side_docks():
+                settings().setValue(f"main_window/width/{dock.objectName()}", dock.width())
             save_bytes("main_window/checklist_splitter", self.checklist.splitter.saveState())
         save_bytes("main_window/geometry", self.saveGeometry())
         self.session.close()
         super().closeEvent(event)
+
+
+def _saved_width(dock_name: str) -> int:
+    """A dock's width when a window was last closed (the first one's for older settings)."""
+    value = settings().value(f"main_window/width/{dock_name}", DOCK_WIDTHS[dock_name])
+    try:
+        return max(1, int(str(value)))
+    except ValueError:
+        return DOCK_WIDTHS[dock_name]

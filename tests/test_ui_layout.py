@@ -1,0 +1,126 @@
+"""The window's layout as it comes back from the settings: whatever state was saved, in a
+window of whatever size, the checklist keeps the width its cards need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zhashui_inspector.ui.main_window import DOCK_WIDTHS, STATE_VERSION
+from zhashui_inspector.ui.qt import QDockWidget, QMainWindow, QPushButton, QRect, Qt, QWidget
+from zhashui_inspector.ui.settings import save_bytes, settings
+
+
+def squeezed_layout(window_width: int, dock_width: int) -> None:
+    """Save what a narrow window with wide docks leaves behind: a state whose checklist
+    is a sliver, and the geometry of that window (as the reviewer's settings file had)."""
+    probe = QMainWindow()
+    probe.setCentralWidget(QWidget())
+    docks = []
+    for name, area in (("standardsDock", Qt.DockWidgetArea.LeftDockWidgetArea),
+                       ("evidenceDock", Qt.DockWidgetArea.RightDockWidgetArea)):
+        dock = QDockWidget(name, probe)
+        dock.setObjectName(name)
+        dock.setWidget(QWidget())
+        probe.addDockWidget(area, dock)
+        docks.append(dock)
+    probe.resize(window_width, 700)
+    probe.show()
+    probe.resizeDocks(docks, [dock_width, dock_width], Qt.Orientation.Horizontal)
+    probe.layout().activate()
+    assert probe.centralWidget().width() < 200   # the checklist of this state is a sliver
+    save_bytes("main_window/state", probe.saveState(STATE_VERSION))
+    save_bytes("main_window/geometry", probe.saveGeometry())
+    probe.close()
+
+
+def cards_laid_out(window) -> bool:  # type: ignore[no-untyped-def]
+    """Every card starts where the one above it ends (none overlap, no gaps)."""
+    view, model = window.checklist.view, window.checklist.model
+    rects = [view.visualRect(model.index(row)) for row in range(4)]
+    return all(b.top() == a.bottom() + 1 for a, b in zip(rects, rects[1:], strict=False))
+
+
+def assert_cards_usable(window) -> None:  # type: ignore[no-untyped-def]
+    view = window.checklist.view
+    delegate = window.checklist.delegate
+    viewport = view.viewport().rect()
+    assert viewport.width() >= delegate.minimum_width(view.font())
+    for row in range(3):
+        index = window.checklist.model.index(row)
+        lay = delegate.layout(view.visualRect(index), view.font(), index)
+        assert len(lay.ratings) == 4
+        for name, rect in lay.ratings:   # whole across (a card lower down may be scrolled)
+            assert viewport.left() <= rect.left() and rect.right() <= viewport.right(), \
+                (name, rect, viewport)
+            assert lay.card.contains(rect), (name, rect, lay.card)
+        assert lay.ratings[0][1].top() == lay.ratings[-1][1].top()   # on one row
+        assert lay.text.right() < lay.evidence.left()   # the badge leaves the text alone
+        assert lay.text.width() >= view.fontMetrics().horizontalAdvance("法治政府建设示范单位")
+    # the editor under the cards: its rating buttons whole inside what it shows
+    editor = window.checklist.editor
+    area = editor.parentWidget()   # the scroll area's viewport
+    for button in editor.rating_row.findChildren(QPushButton):
+        rect = QRect(button.mapTo(area, button.rect().topLeft()), button.size())
+        assert area.rect().contains(rect), (button.text(), rect, area.rect())
+
+
+@pytest.mark.parametrize("restored_width", [None, 780])
+def test_a_layout_from_a_narrow_window_leaves_the_checklist_its_width(
+        qtbot, ui_settings: Path, open_window, demo_file: Path,
+        restored_width: int | None) -> None:
+    squeezed_layout(780, 330)
+    if restored_width is None:   # the geometry did not come back: the usual size
+        settings().remove("main_window/geometry")
+    window = open_window(demo_file)
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    if restored_width is None:
+        assert window.width() == 1440
+        # an older state without the docks' widths: the docks get the usual ones and the
+        # checklist the rest, not the other way round
+        assert abs(window.tree_dock.width() - DOCK_WIDTHS["standardsDock"]) <= 8
+        assert abs(window.evidence_dock.width() - DOCK_WIDTHS["evidenceDock"]) <= 8
+    else:
+        assert window.width() <= restored_width + 40
+    assert_cards_usable(window)
+
+
+def test_the_docks_keep_their_widths_in_a_window_of_another_size(
+        qtbot, ui_settings: Path, open_window, demo_file: Path) -> None:
+    window = open_window(demo_file)
+    window.resize(1100, 800)
+    window.resizeDocks([window.tree_dock, window.evidence_dock], [300, 260],
+                       Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: window.tree_dock.width() == 300, timeout=5_000)
+    window.close()
+    settings().remove("main_window/geometry")   # the next window is wider: 1440
+
+    again = open_window(demo_file)
+    qtbot.waitUntil(lambda: cards_laid_out(again), timeout=5_000)
+    assert again.width() == 1440
+    assert abs(again.tree_dock.width() - 300) <= 4
+    assert abs(again.evidence_dock.width() - 260) <= 4
+    assert again.centralWidget().width() >= 1440 - 300 - 260 - 30   # the difference: here
+    assert_cards_usable(again)
+
+    # far too wide for this window: the docks give way, not the checklist
+    again.resizeDocks([again.tree_dock, again.evidence_dock], [900, 900],
+                      Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: cards_laid_out(again), timeout=5_000)
+    assert_cards_usable(again)
+
+
+def test_dragging_a_dock_lays_the_cards_out_again(qtbot, open_window, demo_file: Path) -> None:
+    window = open_window(demo_file)
+    window.resize(1440, 900)
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    view = window.checklist.view
+    for widths in ([700, 200], [230, 230]):   # the checklist narrower, then wider
+        before = view.viewport().width()
+        window.resizeDocks([window.tree_dock, window.evidence_dock], widths,
+                           Qt.Orientation.Horizontal)
+        qtbot.waitUntil(lambda b=before: view.viewport().width() != b, timeout=5_000)
+        # the cards' heights follow the width: each starts where the one above ends
+        qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+        assert_cards_usable(window)
