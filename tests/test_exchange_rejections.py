@@ -20,7 +20,7 @@ from exchange_support import (
     tamper,
 )
 
-from zhashui_inspector.core import audit
+from zhashui_inspector.core import audit, schema
 from zhashui_inspector.core.records import now_iso
 from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.exchange.office import Office
@@ -69,7 +69,8 @@ def _truncated(path: Path) -> None:
 
 def _garbage_pages(path: Path) -> None:
     data = bytearray(path.read_bytes())
-    for start in range(65536, len(data), 65536 * 2):  # every other page after the first
+    page = schema.PAGE_SIZE
+    for start in range(page, len(data), page * 2):  # every other page after the first
         data[start: start + 4096] = bytes((i * 37) % 251 for i in range(4096))
     path.write_bytes(bytes(data))
 

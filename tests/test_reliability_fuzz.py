@@ -32,12 +32,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_workshop import TOWN, UNIT, Workshop
 
+from zhashui_inspector.core import schema
 from zhashui_inspector.exchange.importer import RESULT_LABELS, import_files
 from zhashui_inspector.exchange.office import Office
 
 EXAMPLES = int(os.environ.get("ZHASHUI_FUZZ_EXAMPLES", "40"))
 HANG_LIMIT = 120  # seconds for one example (it takes well under one): beyond it, a hang
-PAGE = 65536
+PAGE = schema.PAGE_SIZE
 TABLES = ("identity", "scope_unit", "round_stage", "rating", "blob", "evidence", "self_report",
           "signoff", "audit", "cat_item", "cat_rating", "cat_method", "cat_stage")
 VALUES = st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False),
