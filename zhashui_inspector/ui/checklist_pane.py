@@ -181,7 +181,12 @@ class ChecklistPane(QWidget):
         index = self.model.index(row)
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.view.scrollTo(index)
+        if row == 0:
+            # the same place, without laying out all cards now: at start-up the view's
+            # width is not final yet and they would be laid out again before the first paint
+            self.view.scrollToTop()
+        else:
+            self.view.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self._show_current()
