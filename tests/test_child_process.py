@@ -46,3 +46,12 @@ def test_selftest_command(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("创建标准：9 个领域、76 项指标")
     assert lines[1:] == ["报告字体：正常", "后台进程：正常", "自检通过"]
+
+
+def niceness() -> int:
+    return os.nice(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priority is POSIX-only here")
+def test_the_child_yields_the_processor_to_the_window() -> None:
+    assert run_in_child(niceness) == os.nice(0) + 5

@@ -10,12 +10,14 @@ The job's function and arguments go to the child by pickling (a passphrase trave
 through the pipe, never the command line or the environment); its result or its error
 comes back the same way, so a ZhashuiError keeps its Chinese message. Processes are
 started with "spawn" on every system (fork would copy the window's threads and Qt
-state); a frozen program must call `multiprocessing.freeze_support()` first thing.
+state); a frozen program must call `multiprocessing.freeze_support()` first thing. The
+child runs at a lower priority, so it never keeps the window from a core.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +29,16 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _yield_to_the_window() -> None:
+    """In the child: a lower priority, so on a busy machine the window gets a core first
+    (it needs little; the job then takes a little longer)."""
+    if hasattr(os, "nice"):   # POSIX; on Windows the child keeps the normal priority
+        try:
+            os.nice(5)
+        except OSError:
+            pass
+
+
 def run_in_child(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)` in a new process; blocks (without the interpreter lock) until
     it returns, and raises what it raised. `fn` must be importable at module level."""
@@ -34,7 +46,8 @@ def run_in_child(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 
     context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                 initializer=_yield_to_the_window) as pool:
             return pool.submit(fn, *args, **kwargs).result()
     except BrokenProcessPool as exc:
         log.error("child process died: %s", exc)
