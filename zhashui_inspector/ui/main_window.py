@@ -17,6 +17,7 @@ from zhashui_inspector.ui.cache import Change, ChangeKind
 from zhashui_inspector.ui.checklist_pane import ChecklistPane
 from zhashui_inspector.ui.evidence_ingest import EvidenceIngest
 from zhashui_inspector.ui.evidence_pane import EvidencePane
+from zhashui_inspector.ui.heap import freeze_start_up_heap
 from zhashui_inspector.ui.qt import (
     QCloseEvent,
     QDockWidget,
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
     def _mark_ready(self) -> None:
         self._ready = True
         self.ready.emit()
+        QTimer.singleShot(0, freeze_start_up_heap)   # after the first paint
 
     def content_widget(self) -> QWidget:
         """What the user came for: the checklist (the first paint of it ends `--smoke`)."""
