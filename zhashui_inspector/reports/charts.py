@@ -1,5 +1,6 @@
 """Bar charts drawn with reportlab's own graphics: scores per unit, per area, and one
-unit's nine area scores against the policy's thresholds."""
+unit's nine area scores against the policy's thresholds. Their strings are drawn in SANS
+straight on the canvas, so each goes through `printable` (〓 for a character it lacks)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
 from zhashui_inspector.core.catalogue import Policy
-from zhashui_inspector.reports.fonts import SANS, ensure_fonts
+from zhashui_inspector.reports.fonts import SANS, ensure_fonts, printable
 from zhashui_inspector.reports.styles import GREY_TEXT, RED
 
 BAR = colors.HexColor("#41618C")
@@ -36,13 +37,13 @@ def _threshold_lines(d: Drawing, lines: Sequence[tuple[str, float]], x0: float, 
         if vertical:  # a vertical line across a horizontal bar chart
             d.add(Line(pos, x0, pos, x1, strokeColor=colour, strokeWidth=0.9,
                        strokeDashArray=(3, 2)))
-            d.add(String(pos, x1 + 3, f"{label} {value:g}", fontName=SANS, fontSize=7,
-                         fillColor=colour, textAnchor="middle"))
+            d.add(String(pos, x1 + 3, printable(f"{label} {value:g}"), fontName=SANS,
+                         fontSize=7, fillColor=colour, textAnchor="middle"))
         else:
             d.add(Line(x0, pos, x1, pos, strokeColor=colour, strokeWidth=0.9,
                        strokeDashArray=(3, 2)))
-            d.add(String(x1 + 2, pos - 2.5, f"{label} {value:g}", fontName=SANS, fontSize=7,
-                         fillColor=colour))
+            d.add(String(x1 + 2, pos - 2.5, printable(f"{label} {value:g}"), fontName=SANS,
+                         fontSize=7, fillColor=colour))
 
 
 def area_chart(labels: Sequence[str], scores: Sequence[float | None], policy: Policy,
@@ -59,7 +60,7 @@ def area_chart(labels: Sequence[str], scores: Sequence[float | None], policy: Po
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
-    chart.categoryAxis.categoryNames = list(labels)
+    chart.categoryAxis.categoryNames = [printable(label) for label in labels]
     chart.categoryAxis.labels.fontName = SANS
     chart.categoryAxis.labels.fontSize = 7.5
     chart.categoryAxis.labels.boxAnchor = "n"
@@ -83,7 +84,7 @@ def area_chart(labels: Sequence[str], scores: Sequence[float | None], policy: Po
     _threshold_lines(d, thresholds(policy, area=True), chart.x, chart.x + chart.width,
                      y_of, vertical=False)
     if title:
-        d.add(String(width / 2, height - 12, title, fontName=SANS, fontSize=9,
+        d.add(String(width / 2, height - 12, printable(title), fontName=SANS, fontSize=9,
                      textAnchor="middle"))
     return d
 
@@ -100,7 +101,7 @@ def unit_chart(names: Sequence[str], scores: Sequence[float | None], policy: Pol
     chart.width, chart.height = width - 110, row * len(names)
     # reportlab draws the first category at the bottom: reverse to read top-down
     chart.data = [[s if s is not None else 0 for s in reversed(scores)]]
-    chart.categoryAxis.categoryNames = list(reversed(names))
+    chart.categoryAxis.categoryNames = [printable(name) for name in reversed(names)]
     chart.categoryAxis.labels.fontName = SANS
     chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 10
@@ -127,6 +128,6 @@ def unit_chart(names: Sequence[str], scores: Sequence[float | None], policy: Pol
     _threshold_lines(d, thresholds(policy, area=False), chart.y, chart.y + chart.height,
                      x_of, vertical=True)
     if title:
-        d.add(String(width / 2, height - 10, title, fontName=SANS, fontSize=9,
+        d.add(String(width / 2, height - 10, printable(title), fontName=SANS, fontSize=9,
                      textAnchor="middle"))
     return d

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
 
-from zhashui_inspector.reports.fonts import SANS, ensure_fonts
+from zhashui_inspector.reports.fonts import SANS, ensure_fonts, printable
 from zhashui_inspector.reports.styles import (
     FRAME_HEIGHT,
     FRAME_WIDTH,
@@ -147,9 +147,9 @@ class ReportDoc(BaseDocTemplate):
         canv.saveState()
         canv.setFont(SANS, 9)
         canv.setFillColor(GREY_TEXT)
-        canv.drawString(MARGIN_LEFT, y, self.header_title)
+        canv.drawString(MARGIN_LEFT, y, printable(self.header_title))
         if self.header_unit:
-            canv.drawRightString(width - MARGIN_RIGHT, y, self.header_unit)
+            canv.drawRightString(width - MARGIN_RIGHT, y, printable(self.header_unit))
         canv.setStrokeColor(RED)
         canv.setLineWidth(0.8)
         canv.line(MARGIN_LEFT, y - 2.5 * mm, width - MARGIN_RIGHT, y - 2.5 * mm)

@@ -16,7 +16,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from zhashui_inspector.reports.fonts import KAI, SANS, ensure_fonts, has_glyphs
+from zhashui_inspector.reports.fonts import (
+    KAI,
+    PLACEHOLDER,
+    SANS,
+    coverage,
+    ensure_fonts,
+    has_glyphs,
+    invisible,
+)
 
 PAGE = A4
 MARGIN_LEFT = 25 * mm    # binding side
@@ -48,12 +56,36 @@ def esc(text: object) -> str:
     """Text from a work file made safe for Paragraph markup; line breaks kept.
 
     Text beyond REPORT_TEXT_LIMIT characters is cut with a visible note: a pasted 10 MB
-    comment would take reportlab hours to lay out and fill thousands of pages.
+    comment would take reportlab hours to lay out and fill thousands of pages. A character
+    only the Kai font has is set in it; one neither font has prints as 〓 (`glyph_markup`).
     """
     text = str(text)
     if len(text) > REPORT_TEXT_LIMIT:
         text = f"{text[:REPORT_TEXT_LIMIT]}……（此处截断，原文共 {len(text)} 字）"
-    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
+    return _markup(text)
+
+
+def _markup(text: str) -> str:
+    return glyph_markup(escape(text)).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def glyph_markup(markup: str) -> str:
+    """Paragraph markup in which every character prints: one only the Kai font has is set
+    in Kai, an invisible one neither has is dropped, and any other one neither has (U+4DAE)
+    becomes the placeholder 〓 instead of a blank gap that pdftotext reads as nothing."""
+    sans = coverage(SANS)
+    if all(ord(ch) in sans or ch.isspace() for ch in markup):
+        return markup
+    kai = coverage(KAI)
+    out = []
+    for ch in markup:
+        if ord(ch) in sans or ch.isspace():
+            out.append(ch)
+        elif ord(ch) in kai:
+            out.append(f'<font name="{KAI}">{ch}</font>')
+        elif not invisible(ch):
+            out.append(PLACEHOLDER)
+    return "".join(out)
 
 
 @cache
