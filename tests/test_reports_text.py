@@ -1,13 +1,16 @@
-"""What the reports make of the texts they print: characters neither font has."""
+"""What the reports make of the texts they print: characters neither font has, and the
+inspectors' comments, each shown however long another one is."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 from exchange_support import do_import, hand_back, issue
-from reports_support import pdf_text, squeeze
+from reports_support import page_count, pdf_text, squeeze
 
 from zhashui_inspector.cli.main import main
 from zhashui_inspector.core.catalogue import Catalogue
@@ -16,7 +19,7 @@ from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.reports.charts import unit_chart
 from zhashui_inspector.reports.checklist import render_checklist
 from zhashui_inspector.reports.layout import ReportDoc, para
-from zhashui_inspector.reports.styles import FRAME_WIDTH, esc
+from zhashui_inspector.reports.styles import CELL_TEXT_LIMIT, FRAME_WIDTH, esc, esc_cell
 
 UNIT = "县财政局"
 # Outside GB 2312, outside WenQuanYi Micro Hei and outside the Kai subset: a holder's and
@@ -85,7 +88,7 @@ def test_text_in_gb2312_is_unchanged_and_a_kai_only_character_is_set_in_kai(
         tmp_path: Path) -> None:
     gb2312 = "".join(sorted(load_subset_tool().gb2312()))
     assert esc(gb2312) == escape(gb2312)
-    assert esc("资料齐全 <b>A & B</b>") == escape("资料齐全 <b>A & B</b>")
+    assert esc_cell("资料齐全 <b>A & B</b>") == escape("资料齐全 <b>A & B</b>")
     # 〜 (wave dash) is in the Kai subset only; invisible selectors neither font has go
     assert esc("3〜5 次") == '3<font name="ZhKai">〜</font>5 次'
     assert esc("葛\U000E0100亮") == "葛亮"
@@ -94,3 +97,50 @@ def test_text_in_gb2312_is_unchanged_and_a_kai_only_character_is_set_in_kai(
     doc.render([para(esc("每年 3〜5 次"), "body")])
     assert "每年3〜5次" in squeeze(pdf_text(out))
 
+
+@pytest.fixture
+def two_inspectors_one_very_long(office_dir: Path, tmp_path: Path) -> Path:
+    """李堃 writes 50,000 characters on items 7 and 9; 王䶮 a few words on each."""
+    long_comment = "".join(f"{i:05d}记录不全，" for i in range(50_000 // 10))
+    long_reason = "本单位无此项职能，" * (50_000 // 9)
+    for holder, comment, reason in (("李堃", long_comment, long_reason),
+                                    (HOLDER, "资料齐全", "不属本单位职能")):
+        work = issue(office_dir, tmp_path / f"{holder}.sqlite", holder=holder, units=[UNIT])
+        with WorkFile.open(work) as wf:
+            for no in range(1, 77):
+                wf.update_item(UNIT, no, rating="达标", methods=["查阅资料"])
+            wf.update_item(UNIT, 7, rating="未达标", comment=comment)
+            wf.update_item(UNIT, 9, rating="不适用", reason=reason)
+        do_import(office_dir, hand_back(work, tmp_path / f"{holder}-back.sqlite"))
+    return office_dir
+
+
+def test_every_inspectors_comment_shows_however_long_another_one_is(
+        two_inspectors_one_very_long: Path, tmp_path: Path) -> None:
+    out = tmp_path / "unit.pdf"
+    assert main(["office", "report", str(two_inspectors_one_very_long), "-o", str(out),
+                 "--unit", UNIT, "--no-sign"]) == 0
+    flat = squeeze(pdf_text(out))
+    mine = f"{HOLDER[0]}〓：资料齐全"
+    assert flat.count(mine) == 2                              # 整改清单 and 评定明细
+    assert flat.index("李堃：00000记录不全") < flat.index(mine)
+    assert f"{HOLDER[0]}〓：不属本单位职能" in flat              # the N/A reasons alike
+    # each side cut on its own: the note counts what was left out of 李堃's text alone
+    left_out = re.findall(r"以下省略(\d+)字，全文见台账和总表", flat)
+    assert left_out.count(str(50_000 - CELL_TEXT_LIMIT)) == 2
+    assert str(50_000 // 9 * 9 - CELL_TEXT_LIMIT) in left_out
+
+
+def test_a_very_long_comment_fills_at_most_about_a_page_of_a_table(
+        two_inspectors_one_very_long: Path, tmp_path: Path) -> None:
+    out = tmp_path / "unit.pdf"
+    assert main(["office", "report", str(two_inspectors_one_very_long), "-o", str(out),
+                 "--unit", UNIT, "--no-sign"]) == 0
+    assert page_count(out) <= 12                              # was 40: ~25 for one comment
+    rect = tmp_path / "rect.pdf"
+    assert main(["office", "report", str(two_inspectors_one_very_long), "-o", str(rect),
+                 "--unit", UNIT, "--rectification", "--no-sign"]) == 0
+    assert page_count(rect) <= 3
+    flat = squeeze(pdf_text(rect))
+    assert f"以下省略{50_000 - CELL_TEXT_LIMIT}字，全文见台账和总表" in flat
+    assert f"{CELL_TEXT_LIMIT // 10 - 1:05d}记录不全" in flat       # the start is there

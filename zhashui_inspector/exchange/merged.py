@@ -46,6 +46,9 @@ class MergedItem:
     resolution_reason: str = ""
     evidence_count: int = 0
     unit_note: str = ""
+    comments: tuple[tuple[str, str], ...] = ()   # (holder, comment) behind `comment`
+    reasons: tuple[tuple[str, str], ...] = ()    # (holder, reason) behind `reason`
+    unit_notes: tuple[str, ...] = ()             # the texts `unit_note` joins
 
     @property
     def sides_text(self) -> str:
@@ -161,16 +164,19 @@ def _merge_item(catalogue: Catalogue, no: int, rows: list[tuple[SourceRow, tuple
     used = {m for _s, r in inspector_rows for m in _methods(r[4])}
     sides = tuple(Side(s.holder, s.file_id, r[3]) for s, r in rated) if len(distinct) > 1 \
         else ()
+    comments = _written((s.holder, r[5]) for s, r in inspector_rows)
+    reasons = _written((s.holder, r[6]) for s, r in inspector_rows)
+    unit_notes = tuple(t for r in unit_rows for t in (r[6], r[5]) if t.strip())
     return MergedItem(
         no=no, rating=rating,
         methods=tuple(m for m in catalogue.methods if m in used),
-        comment=_joined((s.holder, r[5]) for s, r in inspector_rows),
-        reason=_joined((s.holder, r[6]) for s, r in inspector_rows),
+        comment=_joined(comments), reason=_joined(reasons),
         inspectors=tuple(dict.fromkeys(s.holder for s, _r in rated)),
         sides=sides, conflict=status, resolution=resolution,
         resolution_reason=conflict["reason"] if conflict is not None else "",
         evidence_count=evidence_count,
-        unit_note="；".join(t for r in unit_rows for t in (r[6], r[5]) if t.strip()))
+        unit_note="；".join(unit_notes),
+        comments=comments, reasons=reasons, unit_notes=unit_notes)
 
 
 @functools.lru_cache(maxsize=256)
@@ -179,9 +185,13 @@ def _methods(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-def _joined(texts: Iterable[tuple[str, str]]) -> str:
+def _written(texts: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The (who, text) pairs with a text."""
+    return tuple((who, text) for who, text in texts if text.strip())
+
+
+def _joined(found: tuple[tuple[str, str], ...]) -> str:
     """One text as it is; several prefixed with who wrote them."""
-    found = [(who, text) for who, text in texts if text.strip()]
     if len(found) == 1:
         return found[0][1]
     return "\n".join(f"{who}：{text}" for who, text in found)

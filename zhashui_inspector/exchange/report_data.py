@@ -64,7 +64,8 @@ def _unit_data(office: Office, view: UnitView) -> UnitData:
         inspectors=i.inspectors, conflict=i.conflict == "open",
         conflict_detail=i.sides_text if i.conflict in ("open", "resolved") else "",
         resolution=f"{i.resolution}（{i.resolution_reason}）" if i.conflict == "resolved" else "",
-        evidence_count=i.evidence_count, unit_note=i.unit_note) for i in view.items)
+        evidence_count=i.evidence_count, unit_note=i.unit_note, comments=i.comments,
+        reasons=i.reasons, unit_notes=i.unit_notes) for i in view.items)
     evidence = []
     for source_id, item_no, sha, name, kind, caption, size, mime in office.ledger.conn.execute(
             "SELECT e.source_id, e.item_no, e.sha256, e.name, e.kind, e.caption, e.size, e.mime"

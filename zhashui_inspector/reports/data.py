@@ -28,6 +28,12 @@ class ItemRow:
     resolution: str = ""              # the office's resolution and reason, if resolved
     evidence_count: int = 0
     unit_note: str = ""               # the unit's own N/A explanation from its self-check
+    # each writer's own text when several wrote one, (writer, text) in the order of
+    # `comment` / `reason` / `unit_note` ("" as writer: no name before it); reports cut
+    # each on its own, so one very long text never hides the others
+    comments: tuple[tuple[str, str], ...] = ()
+    reasons: tuple[tuple[str, str], ...] = ()
+    unit_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

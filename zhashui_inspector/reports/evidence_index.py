@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Image, Spacer
 
 from zhashui_inspector.reports.data import EvidenceRow
 from zhashui_inspector.reports.layout import ItemTable, grid_style, para
-from zhashui_inspector.reports.styles import esc
+from zhashui_inspector.reports.styles import esc, esc_cell
 from zhashui_inspector.reports.thumbnails import is_image, thumbnails_for
 
 THUMB_BOX = (44 * mm, 33 * mm)
@@ -28,7 +28,7 @@ def human_size(size: int) -> str:
 
 def _thumb_flowable(jpeg: bytes | None, label: str) -> Any:
     if not jpeg:
-        return para(esc(label), "cell_c")
+        return para(esc_cell(label), "cell_c")
     img = Image(io.BytesIO(jpeg))
     scale = min(THUMB_BOX[0] / img.imageWidth, THUMB_BOX[1] / img.imageHeight)
     img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
@@ -52,11 +52,11 @@ def evidence_table(evidence: Sequence[EvidenceRow],
         kind_label = "图片（无法生成缩略图）" if is_image(ev.mime, ev.name) else \
             f"{ev.kind}（{ev.name.rsplit('.', 1)[-1].upper() if '.' in ev.name else '文件'}）"
         details = [
-            f"<b>{esc(ev.caption or ev.name)}</b>",
-            f"文件名：{esc(ev.name)}",
-            f"类别：{esc(ev.kind)}　大小：{esc(human_size(ev.size))}",
+            f"<b>{esc_cell(ev.caption or ev.name)}</b>",
+            f"文件名：{esc_cell(ev.name)}",
+            f"类别：{esc_cell(ev.kind)}　大小：{esc(human_size(ev.size))}",
             f"SHA-256：{esc(ev.sha256[:32])}…" if ev.sha256 else "",
-            f"来源：{esc(ev.source)}",
+            f"来源：{esc_cell(ev.source)}",
         ]
         rows.append([
             _thumb_flowable(thumb, kind_label),

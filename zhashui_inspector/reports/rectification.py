@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.reports.data import ItemRow, UnitData
 from zhashui_inspector.reports.layout import ItemTable, Outline, ReportDoc, Rule, grid_style, para
-from zhashui_inspector.reports.styles import RATING_COLOURS, esc, short_text
+from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each, short_text
 
 TO_FIX = ("未达标", "基本达标")
 TITLE = "法治政府建设示范单位复查验收评估整改清单"
@@ -52,9 +52,9 @@ def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
     for row in rows_to_fix:
         item = catalogue.item(row.no)
         area = catalogue.area(item.area_no)
-        comment = esc(row.comment) if row.comment else "（未填写意见）"
+        comment = esc_each(row.comment, row.comments) if row.comment else "（未填写意见）"
         if row.conflict:
-            comment += f'<br/><font color="#A61B1B">评定分歧未处理：{esc(row.conflict_detail)}</font>'
+            comment += f'<br/><font color="#A61B1B">评定分歧未处理：{esc_cell(row.conflict_detail)}</font>'
         rows.append([
             para(str(row.no), "cell_c"),
             para(f"{esc(short_text(item.text, 60))}<br/>"
@@ -62,7 +62,7 @@ def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
                  "cell"),
             para("待定" if _disputed(row) else rating_markup(row.rating), "cell_c"),
             para(comment, "cell"),
-            para(esc(row.resolution) if row.resolution else "", "cell"),
+            para(esc_cell(row.resolution) if row.resolution else "", "cell"),
             "",
         ])
     failed = sum(1 for r in rows_to_fix if r.rating == "未达标")

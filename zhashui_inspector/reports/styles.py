@@ -7,6 +7,7 @@ black-on-white body, a thin dark-red rule under the title block, grey table head
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from functools import cache
 from xml.sax.saxutils import escape
 
@@ -50,6 +51,11 @@ RATING_COLOURS = {
 
 
 REPORT_TEXT_LIMIT = 10_000  # characters of one text: several printed pages, laid out in seconds
+# characters of one text in a table cell: the narrowest such column (the 整改清单's comments,
+# 39 mm) sets about 11 characters a line and 55 lines a page, so a text cut here fills at
+# most about one page there and half a page in the wider columns
+CELL_TEXT_LIMIT = 600
+CELL_CUT_NOTE = "……（以下省略 {0} 字，全文见台账和总表）"
 
 
 def esc(text: object) -> str:
@@ -63,6 +69,24 @@ def esc(text: object) -> str:
     if len(text) > REPORT_TEXT_LIMIT:
         text = f"{text[:REPORT_TEXT_LIMIT]}……（此处截断，原文共 {len(text)} 字）"
     return _markup(text)
+
+
+def esc_cell(text: object) -> str:
+    """`esc` for a table cell of a report from the ledger: cut much shorter, at
+    CELL_TEXT_LIMIT, saying how much was left out and where the whole text is."""
+    text = str(text)
+    if len(text) > CELL_TEXT_LIMIT:
+        text = text[:CELL_TEXT_LIMIT] + CELL_CUT_NOTE.format(len(text) - CELL_TEXT_LIMIT)
+    return _markup(text)
+
+
+def esc_each(whole: str, parts: Sequence[tuple[str, str]]) -> str:
+    """A cell's text joined from several writers' texts ("李四：……" per line), each cut on
+    its own, so one very long comment never hides another's; `whole` when one wrote."""
+    if len(parts) < 2:
+        return esc_cell(whole)
+    return "<br/>".join(f"{esc_cell(who)}：{esc_cell(text)}" if who else esc_cell(text)
+                        for who, text in parts)
 
 
 def _markup(text: str) -> str:

@@ -23,6 +23,8 @@ from zhashui_inspector.reports.styles import (
     SUB_FILL,
     WARN_FILL,
     esc,
+    esc_cell,
+    esc_each,
     human_time,
     short_text,
 )
@@ -50,7 +52,7 @@ def conflict_banner(data: UnitData) -> list[Flowable]:
 def outcome_table(data: UnitData, policy: Policy) -> Table:
     score = data.score
     decision = data.decision or "尚未决定"
-    reason = esc(data.decision_reason) if data.decision_reason else ""
+    reason = esc_cell(data.decision_reason) if data.decision_reason else ""
     if data.decided_at:
         reason += f'<br/><font size="8" color="#555555">决定时间：{esc(human_time(data.decided_at))}</font>'
     veto = ""
@@ -96,20 +98,22 @@ def area_scores(data: UnitData, catalogue: Catalogue, policy: Policy) -> list[Fl
 def _note(row: ItemRow) -> str:
     parts = []
     if row.reason:
-        parts.append(f"<b>不适用理由：</b>{esc(row.reason)}")
+        parts.append(f"<b>不适用理由：</b>{esc_each(row.reason, row.reasons)}")
     if row.comment:
-        parts.append(esc(row.comment))
+        parts.append(esc_each(row.comment, row.comments))
     if row.unit_note:
-        parts.append(f"<b>单位说明：</b>{esc(row.unit_note)}")
+        note = "；".join(esc_cell(t) for t in row.unit_notes) if len(row.unit_notes) > 1 \
+            else esc_cell(row.unit_note)
+        parts.append(f"<b>单位说明：</b>{note}")
     if row.conflict:
-        parts.append(f'<font color="#A61B1B"><b>分歧未处理：</b>{esc(row.conflict_detail)}</font>')
+        parts.append(f'<font color="#A61B1B"><b>分歧未处理：</b>{esc_cell(row.conflict_detail)}</font>')
     elif row.conflict_detail:
-        parts.append(f"<b>原分歧：</b>{esc(row.conflict_detail)}")
+        parts.append(f"<b>原分歧：</b>{esc_cell(row.conflict_detail)}")
     if row.resolution:
-        parts.append(f"<b>处理意见：</b>{esc(row.resolution)}")
+        parts.append(f"<b>处理意见：</b>{esc_cell(row.resolution)}")
     if row.inspectors:
         count = f"　佐证 {row.evidence_count} 件" if row.evidence_count else ""
-        parts.append(f'<font size="7.5" color="#555555">评定人：{esc("、".join(row.inspectors))}'
+        parts.append(f'<font size="7.5" color="#555555">评定人：{esc_cell("、".join(row.inspectors))}'
                      f"{count}</font>")
     return "<br/>".join(parts)
 
@@ -142,10 +146,11 @@ def signoff_table(data: UnitData) -> list[Flowable]:
         return [para(esc("评估组尚未签字确认。"), "body")]
     rows: list[list[Any]] = [[para(esc(t), "head") for t in ("签字人", "签字时间", "签名", "来源文件")]]
     for so in data.signoffs:
-        rows.append([para(esc(so.signer), "cell"), para(esc(human_time(so.signed_at)), "cell"),
+        rows.append([para(esc_cell(so.signer), "cell"),
+                     para(esc(human_time(so.signed_at)), "cell"),
                      signature_image(so.signature_png, 40 * mm, 14 * mm) if so.signature_png
                      else para("（无签名图片）", "cell"),
-                     para(esc(so.source), "cell")])
+                     para(esc_cell(so.source), "cell")])
     table = Table(rows, colWidths=(28 * mm, 38 * mm, 45 * mm, 54 * mm), repeatRows=1)
     table.setStyle(grid_style(1) + [("VALIGN", (0, 1), (-1, -1), "MIDDLE")])
     return [table]
@@ -158,7 +163,7 @@ def sources_table(data: UnitData) -> list[Flowable]:
                               ("文件", "持有人", "角色", "交回次序", "导入时间", "SHA-256")]]
     roles = {"inspector": "评估组", "unit": "被评估单位"}
     for src in data.sources:
-        rows.append([para(esc(src.name), "cell"), para(esc(src.holder), "cell"),
+        rows.append([para(esc_cell(src.name), "cell"), para(esc_cell(src.holder), "cell"),
                      para(esc(roles.get(src.role, src.role)), "cell"),
                      para(esc(f"第 {src.handback_seq} 次" + ("（迟到，未采用）" if src.late else "")),
                           "cell"),
