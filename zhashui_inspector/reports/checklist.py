@@ -19,7 +19,6 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepTogether,
-    PageBreak,
     Spacer,
     Table,
 )
@@ -31,6 +30,7 @@ from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.reports.fonts import KAI
 from zhashui_inspector.reports.layout import (
     ItemTable,
+    NewPage,
     Outline,
     ReportDoc,
     Rule,
@@ -74,7 +74,7 @@ def render_checklist(out: Path, catalogue: Catalogue, *, unit: str | None = None
     story: list[Flowable] = []
     for index, name in enumerate(units):
         if index:
-            story += [PageBreak(), RunningHeader(name)]
+            story += [NewPage(), RunningHeader(name)]
         if name:
             story.append(Outline(name, 0))
         story += unit_checklist(catalogue, name, workfile, level=1 if name else 0)

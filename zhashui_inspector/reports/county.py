@@ -11,12 +11,13 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.reports.charts import area_chart, unit_chart
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.layout import (
+    NewPage,
     Outline,
     ReportDoc,
     Rule,
@@ -58,7 +59,7 @@ def render_report(data: CountyData, out: Path, *,
     else:
         story += county_summary(data)
         for unit, unit_thumbs in zip(data.units, thumbs, strict=True):
-            story += [PageBreak(), RunningHeader(unit.name), Outline(unit.name, 0),
+            story += [NewPage(), RunningHeader(unit.name), Outline(unit.name, 0),
                       para(esc(f"{unit.name}"), "title"), Rule(thickness=0.8)]
             story += unit_section(unit, data.catalogue, data.policy, level=0,
                                   thumbnails=unit_thumbs)

@@ -1,5 +1,6 @@
 """The page frame every document shares: running header, "第 X 页 共 Y 页" footer,
-PDF outline, metadata, and a table that splits only where a reader expects it.
+PDF outline, metadata, a table that splits only where a reader expects it, and page
+breaks that never leave a page empty.
 
 The footer's total is a form XObject drawn on every page and defined once at the end,
 so a document is laid out in one pass (a NumberedCanvas that replays saved pages would
@@ -15,7 +16,17 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import PageBreak, PageBreakIfNotEmpty
 
 from zhashui_inspector.reports.fonts import SANS, ensure_fonts, printable
 from zhashui_inspector.reports.styles import (
@@ -63,7 +74,11 @@ class FooterCanvas(Canvas):
         super().save()
 
 
-class Outline(Flowable):
+class Mark(Flowable):
+    """An invisible flowable of no size that only records where it lands."""
+
+
+class Outline(Mark):
     """An invisible mark: a PDF outline entry pointing at the page where it lands."""
 
     def __init__(self, title: str, level: int = 0) -> None:
@@ -82,7 +97,7 @@ class Outline(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, self.level, closed=self.level > 0)
 
 
-class RunningHeader(Flowable):
+class RunningHeader(Mark):
     """An invisible mark: from this page on, the header names `unit`."""
 
     def __init__(self, unit: str) -> None:
@@ -118,6 +133,11 @@ class ItemTable(Table):
         return self._splitRows(availHeight, doInRowSplit=0)
 
 
+class NewPage(PageBreakIfNotEmpty):
+    """A page break that does nothing on a page with nothing printed on it yet (one that
+    has at most the space left over from the foot of the previous page)."""
+
+
 class ReportDoc(BaseDocTemplate):
     """A4 document with the running header (document title, current unit) and footer."""
 
@@ -137,9 +157,20 @@ class ReportDoc(BaseDocTemplate):
         self.addPageTemplates([PageTemplate("page", frames=[frame],
                                             onPageEnd=self._draw_header)])
 
+    def beforePage(self) -> None:
+        self._printed = False
+
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, RunningHeader):
             self.header_unit = flowable.unit
+        elif not isinstance(flowable, (Mark, Spacer, ActionFlowable, PageBreak)):
+            self._printed = True
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if isinstance(flowables[0], NewPage) and not getattr(self, "_printed", True):
+            del flowables[0]
+            return
+        super().handle_flowable(flowables)
 
     def _draw_header(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         width, height = PAGE
