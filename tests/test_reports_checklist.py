@@ -62,6 +62,21 @@ def test_blank_checklist_pages_header_footer_and_outline(blank_pdf: Path,
     assert [p for *_x, p in entries] == sorted(p for *_x, p in entries)
 
 
+def test_no_area_or_sub_area_heading_is_left_alone_at_the_foot_of_a_page(
+        blank_pdf: Path, catalogue: Catalogue) -> None:
+    pages = [squeeze(page) for page in pdf_text(blank_pdf, raw=True).split("\f")]
+
+    def page_of(text: str) -> int:
+        return next(n for n, page in enumerate(pages) if text in page)
+
+    for area in catalogue.areas:
+        first = squeeze(area.subareas[0].items[0].text)
+        assert page_of(squeeze(f"{area.numeral}、{area.title}")) == page_of(first), area.no
+        for sub in area.subareas:
+            first = squeeze(sub.items[0].text)
+            assert page_of(squeeze(f"（{sub.no}）{sub.display_title}")) == page_of(first), sub.no
+
+
 def test_named_blank_checklist_prints_the_unit(tmp_path: Path, catalogue: Catalogue) -> None:
     out = render_checklist(tmp_path / "u.pdf", catalogue, unit="杏坪镇")
     assert pdf_text(out).count("杏坪镇") >= page_count(out)  # in the header of every page

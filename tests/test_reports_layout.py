@@ -1,7 +1,9 @@
-"""Paging: no empty page where a section starts on a new one."""
+"""Paging: no empty page where a section starts on a new one, and no heading left alone
+at the foot of a page."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -11,10 +13,11 @@ from reportlab.platypus import Flowable, Spacer
 from reports_support import page_count, pdf_text, squeeze
 
 from zhashui_inspector.core.workfile import WorkFile
-from zhashui_inspector.reports.county import render_report
+from zhashui_inspector.reports.county import county_summary, render_report
 from zhashui_inspector.reports.data import CountyData
 from zhashui_inspector.reports.layout import NewPage, Outline, ReportDoc, para
-from zhashui_inspector.reports.styles import FRAME_HEIGHT
+from zhashui_inspector.reports.styles import FRAME_HEIGHT, short_text
+from zhashui_inspector.reports.unit_report import ratings_by_area
 from zhashui_inspector.reports.workfile_data import county_data
 
 HEADER = "页面测试"
@@ -61,3 +64,37 @@ def test_no_page_of_the_county_report_is_empty(demo_data: CountyData, tmp_path: 
     for unit in demo_data.units:
         assert sum(page.startswith(f"{title}{unit.name}{unit.name}") for page in pages) == 1
 
+
+def page_with(pages: list[str], text: str) -> int:
+    found = [n for n, page in enumerate(pages) if text in page]
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+def test_the_charts_heading_moves_to_the_page_of_the_chart(demo_data: CountyData,
+                                                          tmp_path: Path) -> None:
+    def charts() -> list[Flowable]:  # fresh flowables: a layout changes them
+        story = county_summary(demo_data)
+        return story[next(i for i, f in enumerate(story)
+                          if isinstance(f, Outline) and f.title == "得分图表"):]
+
+    chart_height = charts()[2].wrap(500, 800)[1]
+    # the room left above the heading: enough for heading and chart only without the
+    # space before the heading, around it, and enough with it
+    for room in range(int(chart_height) + 20, int(chart_height) + 44, 4):
+        pages = render(tmp_path, [Spacer(1, FRAME_HEIGHT - room), *charts()], f"c{room}.pdf")
+        assert page_with(pages, "二、得分图表") == page_with(pages, "各单位总得分率"), room
+
+
+def test_an_area_heading_moves_to_the_page_of_its_first_item(demo_data: CountyData,
+                                                            tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    items = tuple(dataclasses.replace(r, comment="台账记录不完整，部分会议纪要缺少签字。" * 15)
+                  if r.no == 1 else r for r in unit.items)
+    unit = dataclasses.replace(unit, items=items)
+    cat = demo_data.catalogue
+    first = squeeze(short_text(cat.item(1).text))[:10]
+    for room in (100, 160, 220):
+        story = [Spacer(1, FRAME_HEIGHT - room), *ratings_by_area(unit, cat, 1)]
+        pages = render(tmp_path, story, f"a{room}.pdf")
+        assert page_with(pages, "一、依法全面履行职能（得分率") == page_with(pages, first), room

@@ -14,14 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    Image,
-    KeepTogether,
-    Spacer,
-    Table,
-)
+from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table
 
 from zhashui_inspector.core.catalogue import Area, Catalogue
 from zhashui_inspector.core.errors import ValidationError
@@ -36,6 +29,7 @@ from zhashui_inspector.reports.layout import (
     Rule,
     RunningHeader,
     grid_style,
+    keep_with_table,
     para,
 )
 from zhashui_inspector.reports.styles import FRAME_WIDTH, SUB_FILL, esc, human_time
@@ -88,8 +82,8 @@ def unit_checklist(catalogue: Catalogue, unit: str, workfile: WorkFile | None,
     states = {s.item_no: s for s in workfile.unit_items(unit)} if workfile else {}
     story: list[Flowable] = title_block(catalogue, unit, workfile)
     for area in catalogue.areas:
-        story += [CondPageBreak(40 * mm), Outline(f"{area.numeral}、{area.title}", level)]
-        story += area_section(catalogue, area, states, filled=workfile is not None)
+        story += area_section(catalogue, area, states, filled=workfile is not None,
+                              outline=Outline(f"{area.numeral}、{area.title}", level))
     story += signature_block(unit, workfile)
     return story
 
@@ -153,9 +147,11 @@ def _note(state: ItemState | None, filled: bool) -> Any:
 
 
 def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
-                 *, filled: bool) -> list[Flowable]:
-    """One area's heading and its table (header row repeated on every page)."""
-    heading: list[Flowable] = [para(esc(f"{area.numeral}、{area.title}"), "h1")]
+                 *, filled: bool, outline: Flowable | None = None) -> list[Flowable]:
+    """One area's heading and its table (header row repeated on every page); the heading
+    stays with the first sub-area and its first item, and so does each sub-area row."""
+    heading: list[Flowable] = [*([outline] if outline else []),
+                               para(esc(f"{area.numeral}、{area.title}"), "h1")]
     for erratum in catalogue.errata_for("area", area.no):
         heading.append(para(esc(f"校注：{erratum.note}"), "small"))
     head = [para(esc(t), "head") for t in ("序号", "指标内容", "评定", "核查方式",
@@ -164,7 +160,8 @@ def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
     style = grid_style(1)
     for sub in area.subareas:
         style += [("SPAN", (0, len(rows)), (-1, len(rows))),
-                  ("BACKGROUND", (0, len(rows)), (-1, len(rows)), SUB_FILL)]
+                  ("BACKGROUND", (0, len(rows)), (-1, len(rows)), SUB_FILL),
+                  ("NOSPLIT", (0, len(rows)), (-1, len(rows) + 1))]
         rows.append([para(esc(f"（{sub.no}）{sub.display_title}"), "sub"), "", "", "", ""])
         for item in sub.items:
             text = esc(item.text)
@@ -178,7 +175,7 @@ def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
                          _note(state, filled)])
     table = ItemTable(rows, colWidths=FILLED_WIDTHS if filled else BLANK_WIDTHS,
                       repeatRows=1, style=style)
-    return [KeepTogether(heading + [Spacer(1, 1)]), table]
+    return keep_with_table(heading + [Spacer(1, 1)], table, rows=2)
 
 
 def signature_block(unit: str, workfile: WorkFile | None) -> list[Flowable]:

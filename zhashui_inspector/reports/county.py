@@ -17,6 +17,7 @@ from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.reports.charts import area_chart, unit_chart
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.layout import (
+    KeepTogetherAfterMarks,
     NewPage,
     Outline,
     ReportDoc,
@@ -153,9 +154,10 @@ def county_summary(data: CountyData) -> list[Flowable]:
                             title="全县各领域平均得分率（%）"))
     story += [Spacer(1, 2 * mm), area_grid(data)]
     legend = "、".join(f"{a.numeral}{a.title}" for a in cat.areas)
-    story += [Spacer(1, 4 * mm), Outline("评分规则", 1),
-              KeepTogether([para("三、评分规则", "h1"), *policy_section(data.policy),
-                            para(esc(f"领域：{legend}"), "small")])]
+    story += [Spacer(1, 4 * mm),
+              KeepTogetherAfterMarks([Outline("评分规则", 1), para("三、评分规则", "h1"),
+                                      *policy_section(data.policy),
+                                      para(esc(f"领域：{legend}"), "small")])]
     return story
 
 

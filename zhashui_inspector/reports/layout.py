@@ -1,6 +1,7 @@
 """The page frame every document shares: running header, "第 X 页 共 Y 页" footer,
-PDF outline, metadata, a table that splits only where a reader expects it, and page
-breaks that never leave a page empty.
+PDF outline, metadata, a table that splits only where a reader expects it, headings
+that never stay behind at the foot of a page, and page breaks that never leave a page
+empty.
 
 The footer's total is a form XObject drawn on every page and defined once at the end,
 so a document is laid out in one pass (a NumberedCanvas that replays saved pages would
@@ -18,8 +19,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -120,6 +123,27 @@ class ItemTable(Table):
     tall_row = FRAME_HEIGHT * 0.45
     min_part = 48.0  # points: never leave a sliver of a split row at the foot of a page
 
+    def __init__(self, data: Sequence[Sequence[Any]], *args: Any, **kw: Any) -> None:
+        super().__init__(data, *args, **kw)  # reportlab makes the split parts this way too
+        self._source = (list(data), kw.get("colWidths"), list(kw.get("style") or ()))
+
+    def start_height(self, availWidth: float, rows: int = 1) -> float:
+        """The height of the header and the first `rows` rows: what must fit below a
+        heading for the table to start under it (a tall row counts only its minimum part,
+        since it may be split)."""
+        data, widths, style = self._source
+        heads = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        n = min(len(data), heads + rows)
+        probe = Table(data[:n], colWidths=widths,
+                      style=[cmd for cmd in (_within(c, n) for c in style) if cmd])
+        probe.wrap(availWidth, 1 << 24)
+        height = 0.0
+        for index, row_height in enumerate(probe._rowHeights):
+            if index >= heads and row_height > self.tall_row:
+                return height + self.min_part
+            height += row_height
+        return height
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         self._calc(availWidth, availHeight)
         heads = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
@@ -133,9 +157,64 @@ class ItemTable(Table):
         return self._splitRows(availHeight, doInRowSplit=0)
 
 
+def _within(cmd: tuple[Any, ...], rows: int) -> tuple[Any, ...] | None:
+    """A table style command cut to the first `rows` rows (None if it lies below them)."""
+    if len(cmd) < 3 or not isinstance(cmd[1], tuple) or not isinstance(cmd[2], tuple):
+        return cmd
+    (c0, r0), (c1, r1) = cmd[1], cmd[2]
+    if r0 >= rows:
+        return None
+    return (cmd[0], (c0, r0), (c1, min(r1, rows - 1) if r1 >= 0 else r1), *cmd[3:])
+
+
+class KeepTogetherAfterMarks(KeepTogether):
+    """reportlab's KeepTogether, the group it makes for a heading with keepWithNext.
+
+    The frame takes the group's space before from its first flowable, and reportlab
+    measures the group without the space before of its first flowable that has a size:
+    when the group starts with an outline mark, the heading's space before went uncounted,
+    and a heading that fitted only without it stayed behind at the foot of the page while
+    what follows it (a chart) went on to the next. Marks are skipped for the space before.
+    """
+
+    def getSpaceBefore(self, content: list[Flowable] | None = None) -> float:
+        flowables = self._content if content is None else content
+        return float(super().getSpaceBefore([f for f in flowables if not isinstance(f, Mark)]))
+
+
 class NewPage(PageBreakIfNotEmpty):
     """A page break that does nothing on a page with nothing printed on it yet (one that
     has at most the space left over from the foot of the previous page)."""
+
+
+class TableStart(CondPageBreak):
+    """Goes before `lead` (headings, a line of text) and the `table` it introduces: moves
+    them to the next page unless the lead and the start of the table fit below, so a
+    heading is never left alone at the foot of a page. Unlike a group kept together, the
+    table itself may still run on over as many pages as it needs."""
+
+    def __init__(self, lead: Sequence[Flowable], table: ItemTable, rows: int = 1) -> None:
+        super().__init__(0)
+        self.lead = list(lead)
+        self.table = table
+        self.rows = rows
+        for flowable in self.lead:  # no group of the heading and the whole table
+            flowable.keepWithNext = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        height = 0.0
+        for flowable in self.lead:
+            _w, h = flowable.wrap(availWidth, 1 << 24)
+            if h:
+                height += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        height += self.table.start_height(availWidth, self.rows)
+        self.height = min(height, FRAME_HEIGHT * 0.8)  # never a break on an empty page
+        return super().wrap(availWidth, availHeight)
+
+
+def keep_with_table(lead: Sequence[Flowable], table: ItemTable, rows: int = 1) -> list[Flowable]:
+    """`lead` and `table`, the lead kept with the table's header and first `rows` rows."""
+    return [TableStart(lead, table, rows), *lead, table]
 
 
 class ReportDoc(BaseDocTemplate):
@@ -149,6 +228,7 @@ class ReportDoc(BaseDocTemplate):
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title, author=author,
             subject=subject, creator="柞水县法治政府建设示范单位复查验收评估系统",
             keywords=list(keywords), lang="zh-CN", pageCompression=1,
+            keepTogetherClass=KeepTogetherAfterMarks,
         )
         self.header_title = header
         self.header_unit = unit

@@ -15,7 +15,7 @@ from zhashui_inspector.reports.charts import area_chart
 from zhashui_inspector.reports.checklist import signature_image
 from zhashui_inspector.reports.data import ItemRow, UnitData
 from zhashui_inspector.reports.evidence_index import evidence_table
-from zhashui_inspector.reports.layout import ItemTable, Outline, grid_style, para
+from zhashui_inspector.reports.layout import ItemTable, Outline, grid_style, keep_with_table, para
 from zhashui_inspector.reports.rectification import rating_markup, rectification_table
 from zhashui_inspector.reports.styles import (
     FRAME_WIDTH,
@@ -118,8 +118,10 @@ def _note(row: ItemRow) -> str:
     return "<br/>".join(parts)
 
 
-def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int) -> list[Flowable]:
-    """The rating of every item, one table per area, each area in the outline."""
+def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int,
+                    lead: Sequence[Flowable] = ()) -> list[Flowable]:
+    """The rating of every item, one table per area, each area in the outline; `lead`
+    (the section's heading) goes before the first area and stays with it."""
     by_no = {row.no: row for row in data.items}
     story: list[Flowable] = []
     head = [para(esc(t), "head") for t in ("序号", "指标", "评定", "核查方式", "意见及说明")]
@@ -135,9 +137,10 @@ def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int) -> list[Fl
                          para(esc("、".join(row.methods)) or "—", "cell"),
                          para(_note(row), "cell")])
         title = f"{area.numeral}、{area.title}（得分率 {pct(data.score.areas.get(area.no))}）"
-        story += [CondPageBreak(30 * mm), Outline(f"{area.numeral}、{area.title}", level),
-                  KeepTogether([para(esc(title), "h2")]),
-                  ItemTable(rows, colWidths=RATING_WIDTHS, repeatRows=1, style=style)]
+        heading = [Outline(f"{area.numeral}、{area.title}", level), para(esc(title), "h2")]
+        story += keep_with_table([*(lead if not story else ()), *heading],
+                                 ItemTable(rows, colWidths=RATING_WIDTHS, repeatRows=1,
+                                           style=style))
     return story
 
 
@@ -197,25 +200,26 @@ def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level:
     """Every part of one unit's report, with outline entries at `level` and below."""
     sub = level + 1
 
-    def section(title: str) -> list[Flowable]:
-        return [CondPageBreak(35 * mm), Outline(title, sub), para(esc(title), "h1")]
+    def heading(title: str) -> list[Flowable]:
+        return [Outline(title, sub), para(esc(title), "h1")]
+
+    def section(title: str, body: list[Flowable]) -> list[Flowable]:
+        """A heading and its body: kept with the start of the body's long table, or (the
+        heading style's keepWithNext) with what follows it."""
+        at = next((i for i, f in enumerate(body) if isinstance(f, ItemTable)), None)
+        if at is None:
+            return [CondPageBreak(35 * mm), *heading(title), *body]
+        return keep_with_table([*heading(title), *body[:at]], body[at]) + body[at + 1:]
 
     story: list[Flowable] = conflict_banner(data)
-    story += section("一、评估结果")
-    story += [outcome_table(data, policy), Spacer(1, 3 * mm)]
+    story += section("一、评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm)])
     story += area_scores(data, catalogue, policy)
     story += [Spacer(1, 2 * mm),
               KeepTogether([para(esc("评分规则"), "h2"), *policy_section(policy)])]
-    story += section("二、整改清单")
-    story += rectification_table(data, catalogue)
-    story += section("三、评定明细")
-    story += ratings_by_area(data, catalogue, sub + 1)
-    story += section("四、单位自评报告")
-    story += self_report_section(data, catalogue.self_report_limit)
-    story += section("五、签字确认")
-    story += signoff_table(data)
-    story += section("六、数据来源")
-    story += sources_table(data)
-    story += section("附录：佐证材料索引")
-    story += evidence_table(data.evidence, thumbnails)
+    story += section("二、整改清单", rectification_table(data, catalogue))
+    story += ratings_by_area(data, catalogue, sub + 1, lead=heading("三、评定明细"))
+    story += section("四、单位自评报告", self_report_section(data, catalogue.self_report_limit))
+    story += section("五、签字确认", signoff_table(data))
+    story += section("六、数据来源", sources_table(data))
+    story += section("附录：佐证材料索引", evidence_table(data.evidence, thumbnails))
     return story
