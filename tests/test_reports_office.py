@@ -71,6 +71,17 @@ def test_unit_report_draft_and_wrong_passphrase(office_with_data: Path, tmp_path
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_an_item_in_open_disagreement_is_pending_in_every_table(office_with_data: Path,
+                                                                tmp_path: Path) -> None:
+    out = tmp_path / "unit.pdf"
+    assert main(["office", "report", str(office_with_data), "-o", str(out), "--unit", UNIT,
+                 "--no-sign"]) == 0
+    flat = squeeze(pdf_text(out, raw=True))  # raw: cell by cell
+    # items 20 and 30: in the 整改清单 and in the 评定明细 alike, never "未评"
+    assert flat.count("待定（评定分歧未裁定）") == 4
+    assert flat.count("未评") == flat.count("未评完")  # only "74 / 76 项（未评完）"
+
+
 def test_rectification_list_for_one_unit_is_signed(office_with_data: Path, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     phrase = tmp_path / "phrase.txt"

@@ -16,6 +16,7 @@ from zhashui_inspector.reports.layout import ItemTable, Outline, ReportDoc, Rule
 from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each, short_text
 
 TO_FIX = ("未达标", "基本达标")
+PENDING = "待定（评定分歧未裁定）"
 TITLE = "法治政府建设示范单位复查验收评估整改清单"
 WIDTHS = (9 * mm, 50 * mm, 15 * mm, 39 * mm, 30 * mm, 22 * mm)
 
@@ -30,6 +31,15 @@ def items_to_fix(data: UnitData) -> list[ItemRow]:
 def _disputed(row: ItemRow) -> bool:
     return row.conflict and row.rating not in TO_FIX and any(
         rating in row.conflict_detail for rating in TO_FIX)
+
+
+def rating_cell(row: ItemRow) -> str:
+    """The rating an item's row shows, the same in every table: an item the inspectors
+    still disagree on is 待定 (disputed, for the office to resolve), never 未评."""
+    if row.conflict and row.rating not in TO_FIX:
+        return (f'<font color="#A61B1B"><b>{PENDING[:2]}</b></font><br/>'
+                f'<font size="7.5" color="#A61B1B">{PENDING[2:]}</font>')
+    return rating_markup(row.rating)
 
 
 def rating_markup(rating: str | None) -> str:
@@ -60,7 +70,7 @@ def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
             para(f"{esc(short_text(item.text, 60))}<br/>"
                  f'<font size="7.5" color="#555555">{esc(area.numeral)}、{esc(area.title)}</font>',
                  "cell"),
-            para("待定" if _disputed(row) else rating_markup(row.rating), "cell_c"),
+            para(rating_cell(row), "cell_c"),
             para(comment, "cell"),
             para(esc_cell(row.resolution) if row.resolution else "", "cell"),
             "",

@@ -16,7 +16,7 @@ from zhashui_inspector.reports.checklist import signature_image
 from zhashui_inspector.reports.data import ItemRow, UnitData
 from zhashui_inspector.reports.evidence_index import evidence_table
 from zhashui_inspector.reports.layout import ItemTable, Outline, grid_style, keep_with_table, para
-from zhashui_inspector.reports.rectification import rating_markup, rectification_table
+from zhashui_inspector.reports.rectification import rating_cell, rectification_table
 from zhashui_inspector.reports.styles import (
     FRAME_WIDTH,
     RED,
@@ -133,7 +133,7 @@ def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int,
             if row.conflict:
                 style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), WARN_FILL))
             rows.append([para(str(item.no), "cell_c"), para(esc(short_text(item.text)), "cell"),
-                         para(rating_markup(row.rating), "cell_c"),
+                         para(rating_cell(row), "cell_c"),
                          para(esc("、".join(row.methods)) or "—", "cell"),
                          para(_note(row), "cell")])
         title = f"{area.numeral}、{area.title}（得分率 {pct(data.score.areas.get(area.no))}）"
