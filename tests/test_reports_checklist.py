@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -111,6 +112,21 @@ def test_filled_checklist_of_all_units_has_one_outline_entry_per_unit(
         units = list(wf.units)
     top = [t for lvl, t, _p in outline(out) if lvl == 0]
     assert top == units
+
+
+def test_filled_checklist_writes_the_date_as_officials_do(demo_file: Path, practice_file: Path,
+                                                         tmp_path: Path) -> None:
+    with WorkFile.open(demo_file, readonly=True) as wf:
+        out = render_checklist(tmp_path / "f.pdf", wf.catalogue, unit="县气象局", workfile=wf)
+        signoff = wf.active_signoff("县气象局")
+    assert signoff is not None
+    year, month, day = signoff.signed_at[:10].split("-")
+    flat = squeeze(pdf_text(out, raw=True))
+    assert f"评估日期{year}年{month}月{day}日" in flat
+    with WorkFile.open(practice_file, readonly=True) as wf:  # not signed: today
+        out = render_checklist(tmp_path / "p.pdf", wf.catalogue, unit="县财政局", workfile=wf)
+    assert f"评估日期{datetime.date.today():%Y年%m月%d日}" in squeeze(pdf_text(out, raw=True))
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", pdf_text(out))
 
 
 MARKUP = ["<b>加粗</b>不该生效", "A & B &amp; C", '<font color="red" size="30">大字</font>',

@@ -32,7 +32,7 @@ from zhashui_inspector.reports.layout import (
     keep_with_table,
     para,
 )
-from zhashui_inspector.reports.styles import FRAME_WIDTH, SUB_FILL, esc, human_time
+from zhashui_inspector.reports.styles import FRAME_WIDTH, SUB_FILL, esc, human_date, human_time
 
 OFFICE = "柞水县委依法治县办"
 TITLE = "法治政府建设示范单位复查验收评估指标核查表"
@@ -106,7 +106,7 @@ def title_block(catalogue: Catalogue, unit: str, workfile: WorkFile | None) -> l
     else:
         score = workfile.score(unit)
         signoff = workfile.active_signoff(unit)
-        date = signoff.signed_at[:10] if signoff else datetime.date.today().isoformat()
+        date = human_date(signoff.signed_at if signoff else datetime.date.today().isoformat())
         overall = "—" if score.overall is None else f"{score.overall:.1f}%"
         rows = [
             ["被评估单位", para(esc(unit), "cell"), "评估日期", para(esc(date), "cell")],

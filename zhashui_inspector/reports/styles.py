@@ -158,6 +158,15 @@ def _sans_twin(name: str) -> ParagraphStyle:
     return ParagraphStyle(f"{name}_sans", parent=styles()[name], fontName=SANS)
 
 
+def human_date(iso: str) -> str:
+    """The date of an ISO date or timestamp as officials write it: 2023年12月08日."""
+    try:
+        at = datetime.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{at.year}年{at.month:02d}月{at.day:02d}日"
+
+
 def human_time(iso: str, *, seconds: bool = False) -> str:
     """An ISO timestamp as officials write it: 2023年12月08日 10:20 (local time as stored)."""
     try:
