@@ -48,10 +48,11 @@ def test_selftest_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[1:] == ["报告字体：正常", "后台进程：正常", "自检通过"]
 
 
-def niceness() -> int:
-    return os.nice(0)
+def niceness() -> int | None:
+    return os.nice(0) if hasattr(os, "nice") else None
 
 
-@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priority is POSIX-only here")
 def test_the_child_yields_the_processor_to_the_window() -> None:
-    assert run_in_child(niceness) == os.nice(0) + 5
+    mine = niceness()
+    # POSIX: five steps lower; elsewhere (no nice) the child keeps the normal priority
+    assert run_in_child(niceness) == (None if mine is None else mine + 5)

@@ -367,11 +367,14 @@ print(json.dumps(out, ensure_ascii=False))
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux Qt wheels bring ICU")
 def test_filtered_icu_data_answers_qt_as_the_full_data_does(tmp_path: Path) -> None:
     import PySide6
 
-    (library,) = (Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*")
+    libraries = list((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    if not sys.platform.startswith("linux"):
+        assert libraries == []   # only the Linux Qt wheels bring ICU: nothing to filter
+        return
+    (library,) = libraries
     assert not icu.missing_tools(), "install icu-devtools and binutils (scripts/setup.sh)"
     filtered = icu.build_library(library, tmp_path / "icu")
     assert filtered.name == library.name
