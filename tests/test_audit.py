@@ -67,3 +67,31 @@ def test_evidence_and_signoff_edits_are_reported(practice_file: Path, tmp_path: 
     conn.close()
     assert main(["audit", str(practice_file)]) == 1
     assert "佐证材料与审计日志不一致" in capsys.readouterr().err
+
+
+def test_entry_hash_spells_the_body_as_the_canonical_encoder_does() -> None:
+    """The spelled-out body must be byte for byte the canonical JSON: a difference would
+    break every chain written before (or by the other path)."""
+    import hashlib
+    import random
+
+    from zhashui_inspector.core.audit import GENESIS, canonical, entry_hash
+
+    rnd = random.Random(7)
+    alphabet = ['"', "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "\u2028", "/", "é", "达", "😀",
+                "a", " ", "{", "]"]
+
+    def text() -> str:
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+
+    for n in range(500):
+        fields = (rnd.choice([0, 1, 10**12, -3]) + n, text(), text(), text(),
+                  rnd.choice([None, text()]), rnd.choice([None, 0, 76, -1]),
+                  canonical({"comment": text(), "methods": [text()], "n": n}))
+        expected = hashlib.sha256(
+            (GENESIS + canonical(list(fields))).encode("utf-8")).hexdigest()
+        assert entry_hash(GENESIS, *fields) == expected
+    # other types (not written by the program) still hash as their canonical JSON
+    odd = hashlib.sha256((GENESIS + canonical([True, "a", "b", "c", None, 1.5, "{}"]))
+                         .encode("utf-8")).hexdigest()
+    assert entry_hash(GENESIS, True, "a", "b", "c", None, 1.5, "{}") == odd  # type: ignore[arg-type]

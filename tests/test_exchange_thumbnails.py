@@ -87,3 +87,35 @@ def test_an_unreadable_photo_does_not_stop_the_import(office_dir: Path, tmp_path
     (result,) = do_import(office_dir, hand_back(work, tmp_path / "back.sqlite")).results
     assert result.result == "imported"
     assert _cached(office_dir) == set()
+
+
+def test_cancelling_while_photos_are_decoded_leaves_nothing(office_dir: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """The photos of a checked file are decoded on their own thread; a cancel that lands
+    there leaves the file out entirely: no ledger row, no archive copy, no temp copy."""
+    from zhashui_inspector.exchange import importer
+    from zhashui_inspector.exchange.office import Office
+
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(work, "县财政局", "达标")
+    with WorkFile.open(work) as wf:
+        wf.add_evidence("县财政局", _photo(tmp_path / "现场.jpg", "red"), item_no=1, kind="图片")
+    back = hand_back(work, tmp_path / "back.sqlite")
+    cancel = {"now": False}
+    real = thumbnails.make_thumbnail
+
+    def decode_then_cancel(*args: object, **kwargs: object) -> bytes:
+        cancel["now"] = True          # the user presses 取消 while the photo is decoded
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(thumbnails, "make_thumbnail", decode_then_cancel)
+    with Office.open(office_dir) as office:
+        batch = importer.import_files(office, [back], office.keys(PASSPHRASE),
+                                      abort=lambda: cancel["now"])
+    assert batch.cancelled and batch.results == []
+    with Office.open(office_dir) as office:
+        assert office.ledger.conn.execute("SELECT count(*) FROM source").fetchone()[0] == 0
+    assert list((office_dir / "archive").glob("*")) == []
+    assert list((office_dir / "tmp").glob("received-*")) == []
+    assert _cached(office_dir) == set()

@@ -71,13 +71,15 @@ class WorkFileStore:
     """Opening, creating, identity, transactions and reads; `WorkFile` adds the edits."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool,
-                 lock: FileLock | None) -> None:
+                 lock: FileLock | None, catalogue: Catalogue | None = None) -> None:
+        """`catalogue`: one already known to equal the file's own (the office compares a
+        returned file's embedded standards with its own first); else read from the file."""
         self.path = path
         self.conn = conn
         self._file_id = _file_identity(path)
         self.readonly = readonly
         self._lock = lock
-        self.catalogue = Catalogue.from_connection(conn)
+        self.catalogue = catalogue if catalogue is not None else Catalogue.from_connection(conn)
         self.identity = self._read_identity()
         self.actor = self.identity.holder
 

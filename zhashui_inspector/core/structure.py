@@ -51,7 +51,7 @@ def check_structure(conn: sqlite3.Connection, action: str) -> int:
         raise StructureError("文件已损坏（数据库完整性检查未通过）", detail=str(exc)) from exc
     if problems != ["ok"]:
         raise StructureError("文件已损坏（数据库完整性检查未通过）", detail="; ".join(problems))
-    check_types(conn)
+    check_types(conn, version)
     return version
 
 
@@ -70,37 +70,71 @@ def check_schema(objects: list[tuple[Any, ...]], version: int, action: str) -> N
 @functools.lru_cache(maxsize=4)
 def _expected_schema(version: int) -> dict[tuple[str, str, str], str | None]:
     """(type, name, table) -> SQL of every schema object a work file of `version` holds."""
-    conn = sqlite3.connect(":memory:")
+    conn = _laid_out(version)
     try:
-        for statement in schema.SCHEMA_V1.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        for step in range(2, version + 1):
-            schema.UPGRADES[step](conn)
-        create_tables(conn)
         return {(k, n, t): _normal_sql(sql) for k, n, t, sql in conn.execute(
             "SELECT type, name, tbl_name, sql FROM sqlite_master")}
     finally:
         conn.close()
 
 
+def _laid_out(version: int) -> sqlite3.Connection:
+    """An empty in-memory database laid out as a work file of `version`."""
+    conn = sqlite3.connect(":memory:")
+    for statement in schema.SCHEMA_V1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    for step in range(2, version + 1):
+        schema.UPGRADES[step](conn)
+    create_tables(conn)
+    return conn
+
+
 def _normal_sql(sql: object) -> str | None:
     return " ".join(sql.split()) if isinstance(sql, str) else None
 
 
-def check_types(conn: sqlite3.Connection) -> None:
+def check_types(conn: sqlite3.Connection, version: int) -> None:
     """Every value has its column's declared type: SQLite would store a number in a text
-    column or a blob anywhere, and the program's reads expect what it writes."""
+    column or a blob anywhere, and the program's reads expect what it writes.
+
+    The schema has been found to be exactly `version`'s, so its columns are known: one
+    scan per table checks them all; the column is looked for only when one is wrong."""
+    for table, columns in _typed_columns(version):
+        clauses = [f'typeof("{column}") NOT IN ({kinds})' for column, kinds in columns]
+        if not conn.execute(f'SELECT 1 FROM "{table}" WHERE {" OR ".join(clauses)}'
+                            " LIMIT 1").fetchone():
+            continue
+        for (column, _kinds), clause in zip(columns, clauses, strict=True):
+            if conn.execute(f'SELECT 1 FROM "{table}" WHERE {clause} LIMIT 1').fetchone():
+                raise StructureError(f"文件中的数据类型不对（{table}.{column}），文件被改动或损坏")
+
+
+_Columns = list[tuple[str, list[tuple[str, str]]]]
+
+
+def _columns_of(conn: sqlite3.Connection) -> _Columns:
+    """(table, [(column, allowed storage classes as SQL)]) for every table of `conn`."""
     tables = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    out: _Columns = []
     for table in tables:
+        columns = []
         for _cid, column, declared, notnull, _default, pk in conn.execute(
                 f'PRAGMA table_info("{table}")').fetchall():
             allowed = _STORAGE[str(declared).upper()]
             if not notnull and not pk:
                 allowed += ("null",)
-            kinds = ", ".join(f"'{k}'" for k in allowed)
-            wrong = conn.execute(f'SELECT 1 FROM "{table}" WHERE typeof("{column}")'
-                                 f" NOT IN ({kinds}) LIMIT 1").fetchone()
-            if wrong:
-                raise StructureError(f"文件中的数据类型不对（{table}.{column}），文件被改动或损坏")
+            columns.append((column, ", ".join(f"'{k}'" for k in allowed)))
+        out.append((table, columns))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _typed_columns(version: int) -> _Columns:
+    """The same for the schema this program lays out for `version`."""
+    conn = _laid_out(version)
+    try:
+        return _columns_of(conn)
+    finally:
+        conn.close()

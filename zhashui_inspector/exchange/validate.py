@@ -167,8 +167,9 @@ def check_file(received: Received, expect: OfficeExpectations) -> CheckedFile:
             shutil.copyfile(path, upgraded)
             _upgrade_copy(upgraded)
             conn = _connect_private(upgraded)
-        wf = _open_checked(upgraded or path, conn)
-        return _check_contents(received, wf, expect, version, audit_hashes)
+        same = _same_catalogue(conn, expect)
+        wf = _open_checked(upgraded or path, conn, expect.catalogue if same else None)
+        return _check_contents(received, wf, expect, version, audit_hashes, same)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise Rejected("文件已损坏（读取数据时出错）", detail=str(exc)) from exc
     except WorkFileError as exc:
@@ -215,9 +216,9 @@ def _upgrade_copy(path: Path) -> None:
         conn.close()
 
 
-def _open_checked(path: Path, conn: sqlite3.Connection) -> WorkFile:
+def _open_checked(path: Path, conn: sqlite3.Connection, catalogue: Catalogue | None) -> WorkFile:
     try:
-        return WorkFile(path, conn, True, None)
+        return WorkFile(path, conn, True, None, catalogue)
     except WorkFileError as exc:
         raise Rejected(f"工作文件的身份信息不完整（{exc.message}）", detail=exc.detail) from exc
     except (ValueError, KeyError) as exc:
@@ -225,9 +226,10 @@ def _open_checked(path: Path, conn: sqlite3.Connection) -> WorkFile:
 
 
 def _check_contents(received: Received, wf: WorkFile, expect: OfficeExpectations,
-                    version: int, audit_hashes: tuple[str, ...]) -> CheckedFile:
+                    version: int, audit_hashes: tuple[str, ...],
+                    same_catalogue: bool) -> CheckedFile:
     ident = wf.identity
-    _check_catalogue(wf, expect)
+    _check_catalogue(wf, expect, same_catalogue)
     _check_issue(ident, expect)
     conn = wf.conn
     _check_scope(conn, ident)
@@ -247,14 +249,18 @@ def _check_contents(received: Received, wf: WorkFile, expect: OfficeExpectations
     return checked
 
 
-def _check_catalogue(wf: WorkFile, expect: OfficeExpectations) -> None:
-    office_hash = expect.catalogue.hash
-    if wf.identity.catalogue_hash != office_hash:
-        raise Rejected("文件所用的创建标准与本办的不一致（目录校验值不同）")
+def _same_catalogue(conn: sqlite3.Connection, expect: OfficeExpectations) -> bool:
+    """Whether the file's embedded standards are the office's, table for table."""
     if expect.catalogue_content is not None:
-        same = canonical_content(wf.conn) == expect.catalogue_content
-    else:
-        same = compute_hash(wf.conn) == office_hash
+        return canonical_content(conn) == expect.catalogue_content
+    return compute_hash(conn) == expect.catalogue.hash
+
+
+def _check_catalogue(wf: WorkFile, expect: OfficeExpectations, same: bool) -> None:
+    """`same`: what `_same_catalogue` found, before the file was opened with the office's
+    standards (an equal copy need not be read into objects again)."""
+    if wf.identity.catalogue_hash != expect.catalogue.hash:
+        raise Rejected("文件所用的创建标准与本办的不一致（目录校验值不同）")
     if not same:
         raise Rejected("文件内嵌的创建标准被改动过，与本办的不一致")
 
