@@ -281,3 +281,59 @@ def test_a_forged_evidence_name_cannot_escape_the_export_folder(
     exported = Path(opened[0])
     assert exported.name == "逃逸.xlsx"
     assert exported.parent.parent == pane._export_dir   # <export dir>/<evidence id>/name
+
+
+def test_the_selected_photo_is_shown_once_the_checklist_has_been_painted(
+        qtbot, open_window, practice_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """At start-up the first item's photo is selected; its viewer and its thumbnail wait
+    for the checklist's first paint (ui/first_paint.py), then come on their own."""
+    from zhashui_inspector.ui.qt import QEvent, QObject
+
+    photo = camera_jpeg(tmp_path / "现场.jpg", (800, 600), orientation=1)
+    with WorkFile.open(practice_file) as wf:
+        wf.add_evidence(UNIT, photo, item_no=1, kind="图片")
+
+    class PaintOrder(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.viewers_at_first_paint: int | None = None
+            self.thumbnails_held = False
+            self.window = None
+
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            if (event.type() == QEvent.Type.Paint and self.window is not None
+                    and watched is self.window.checklist.view.viewport()
+                    and self.viewers_at_first_paint is None):
+                self.viewers_at_first_paint = len(self.window.evidence._previews)
+                self.thumbnails_held = self.window.thumbnails._held is not None
+            return False
+
+    order = PaintOrder()
+    app = QApplication.instance()
+    app.installEventFilter(order)
+    try:
+        from zhashui_inspector.ui import main_window
+
+        real = main_window.MainWindow._build_workspace
+
+        def spy(self):  # type: ignore[no-untyped-def]
+            real(self)
+            order.window = self
+            assert self.evidence.selected is not None   # the photo of item 1, selected
+            assert self.evidence.stack.currentWidget() is self.evidence.empty  # “正在载入…”
+
+        main_window.MainWindow._build_workspace = spy  # type: ignore[method-assign]
+        try:
+            window = open_window(practice_file)
+        finally:
+            main_window.MainWindow._build_workspace = real  # type: ignore[method-assign]
+        pane = window.evidence
+        qtbot.waitUntil(lambda: order.viewers_at_first_paint is not None, timeout=5000)
+        assert order.viewers_at_first_paint == 0   # no viewer built before the first paint
+        assert order.thumbnails_held               # nor any thumbnail decoded
+        qtbot.waitUntil(lambda: pane.stack.currentWidget() is pane._previews.get("image"),
+                        timeout=10_000)
+        ev = pane.selected
+        qtbot.waitUntil(lambda: window.thumbnails.has(ev.sha256), timeout=10_000)
+    finally:
+        app.removeEventFilter(order)

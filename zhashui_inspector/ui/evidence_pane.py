@@ -60,6 +60,8 @@ class EvidencePane(QWidget):
         self.selected: Evidence | None = None
         self.selected_linked = False
         self._preview_token = 0
+        self._previews_held = False   # while the window's first paint is still to come
+        self._held: tuple[Evidence, bool] | None = None
         self._export_dir: Path | None = None
         self.setAcceptDrops(True)
 
@@ -252,15 +254,30 @@ class EvidencePane(QWidget):
             self.stack.setCurrentWidget(self.empty)
             return
         token = self._preview_token
+        self.empty.setText(self.tr("正在载入 {0} …").format(ev.name))
+        self.stack.setCurrentWidget(self.empty)
+        if self._previews_held:
+            self._held = (ev, linked)
+            return
         if self._kind_of(ev) == "other":
             self._show_other(ev, self.tr("此类文件不能在程序内显示"))
             return
-        self.empty.setText(self.tr("正在载入 {0} …").format(ev.name))
-        self.stack.setCurrentWidget(self.empty)
         self.session.evidence_bytes(
             ev, lambda data: self._bytes_ready(token, ev, data),
             lambda exc: token == self._preview_token and self._show_other(
                 ev, self.tr("无法在程序内显示：{0}").format(exc)), linked=linked)
+
+    def hold_previews(self) -> None:
+        """Show "正在载入…" instead of building a viewer until `release_previews()`: the
+        viewers' modules and widgets cost tens of milliseconds the first time, which the
+        window spends after its first paint rather than before it."""
+        self._previews_held = True
+
+    def release_previews(self) -> None:
+        self._previews_held = False
+        held, self._held = self._held, None
+        if held is not None and held[0] is self.selected:
+            self._show_selected(*held)
 
     @staticmethod
     def _kind_of(ev: Evidence) -> str:

@@ -17,6 +17,7 @@ from zhashui_inspector.ui.cache import Change, ChangeKind
 from zhashui_inspector.ui.checklist_pane import ChecklistPane
 from zhashui_inspector.ui.evidence_ingest import EvidenceIngest
 from zhashui_inspector.ui.evidence_pane import EvidencePane
+from zhashui_inspector.ui.first_paint import after_first_paint
 from zhashui_inspector.ui.heap import freeze_start_up_heap
 from zhashui_inspector.ui.qt import (
     QCloseEvent,
@@ -109,8 +110,11 @@ class MainWindow(QMainWindow):
 
     def _mark_ready(self) -> None:
         self._ready = True
+        viewport = self.checklist.view.viewport()
+        after_first_paint(viewport, self.evidence.release_previews)
+        after_first_paint(viewport, self.thumbnails.release)
+        after_first_paint(viewport, freeze_start_up_heap)
         self.ready.emit()
-        QTimer.singleShot(0, freeze_start_up_heap)   # after the first paint
 
     def content_widget(self) -> QWidget:
         """What the user came for: the checklist (the first paint of it ends `--smoke`)."""
@@ -123,6 +127,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self.addActions(list(self.actions.values()))
         self.thumbnails = ThumbnailCache(session, self)
+        self.thumbnails.hold()          # until the checklist has been painted
         self.ingest = EvidenceIngest(session, self.undo_stack, self.thumbnails, self, self)
 
         self.tree_model = StandardsTreeModel(session.catalogue, self)
@@ -131,6 +136,7 @@ class MainWindow(QMainWindow):
         self.checklist = ChecklistPane(session, self.undo_stack, self)
         self._self_report = None  # built when its tab is first opened
         self.evidence = EvidencePane(session, self.undo_stack, self.ingest, self.thumbnails, self)
+        self.evidence.hold_previews()   # until the checklist has been painted
         self.switcher = UnitSwitcher(session, self)
         self.banner = UnitBanner(self)
 

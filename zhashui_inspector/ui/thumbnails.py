@@ -90,6 +90,7 @@ class ThumbnailCache(QObject):
         self._icons: OrderedDict[str, QIcon] = OrderedDict()
         self._pending: set[str] = set()
         self._failed: set[str] = set()
+        self._held: list[_DecodeJob] | None = None   # while the window's first paint waits
 
     def icon_for(self, ev: Evidence, *, linked: bool = False) -> QIcon:
         """The thumbnail if it is ready, else a file-type icon (and start making it)."""
@@ -109,7 +110,7 @@ class ThumbnailCache(QObject):
             return
         self._pending.add(ev.sha256)
         self.session.evidence_bytes(
-            ev, lambda data: self.pool.start(_DecodeJob(ev.sha256, data, self._relay)),
+            ev, lambda data: self._start(_DecodeJob(ev.sha256, data, self._relay)),
             lambda exc: self._decoded(ev.sha256, None), linked=linked)
 
     def request_from_file(self, sha256: str, path: Path) -> None:
@@ -117,7 +118,25 @@ class ThumbnailCache(QObject):
         if sha256 in self._pending or sha256 in self._icons:
             return
         self._pending.add(sha256)
-        self.pool.start(_DecodeJob(sha256, Path(path), self._relay))
+        self._start(_DecodeJob(sha256, Path(path), self._relay))
+
+    def hold(self) -> None:
+        """Queue the decoding until `release()`: its thread would load Pillow and decode
+        while the window builds and paints its first view (the two share one interpreter
+        lock), for icons that are not ready in that paint anyway."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for job in held:
+            self.pool.start(job)
+
+    def _start(self, job: _DecodeJob) -> None:
+        if self._held is not None:
+            self._held.append(job)
+        else:
+            self.pool.start(job)
 
     def _decoded(self, key: str, image: QImage | None) -> None:
         self._pending.discard(key)
