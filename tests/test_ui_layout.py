@@ -124,3 +124,32 @@ def test_dragging_a_dock_lays_the_cards_out_again(qtbot, open_window, demo_file:
         # the cards' heights follow the width: each starts where the one above ends
         qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
         assert_cards_usable(window)
+
+
+def test_the_first_layout_comes_in_batches_and_every_card_is_reached(
+        qtbot, open_window, demo_file: Path) -> None:  # type: ignore[no-untyped-def]
+    """The first paint needs only the first cards measured; the rest follow, and every
+    later layout is one pass, so going to the last item right after a switch of unit
+    finds it laid out and scrolls it into view."""
+    from zhashui_inspector.ui.checklist_pane import FIRST_BATCH
+    from zhashui_inspector.ui.qt import QListView
+
+    window = open_window(demo_file)
+    view, model = window.checklist.view, window.checklist.model
+    assert view.batchSize() == FIRST_BATCH < model.rowCount()
+    qtbot.waitUntil(lambda: view.layoutMode() == QListView.LayoutMode.SinglePass,
+                    timeout=5_000)
+
+    def all_laid_out() -> bool:
+        rects = [view.rectForIndex(model.index(row)) for row in range(model.rowCount())]
+        return all(r.isValid() for r in rects) and all(
+            b.top() == a.bottom() + 1 for a, b in zip(rects, rects[1:], strict=False))
+
+    qtbot.waitUntil(all_laid_out, timeout=5_000)
+    other = next(u for u in window.session.units if u != window.unit)
+    window.switch_unit(other)
+    last = model.item_nos[-1]
+    assert window.checklist.go_to(last)
+    qtbot.waitUntil(lambda: view.viewport().rect().intersects(
+        view.visualRect(model.index(model.rowCount() - 1))), timeout=5_000)
+    assert all_laid_out()

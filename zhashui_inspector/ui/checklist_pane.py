@@ -36,6 +36,9 @@ from zhashui_inspector.ui.undo import ItemEdit
 NOT_APPLICABLE = "不适用"
 
 
+FIRST_BATCH = 12   # cards laid out before the first paint: a screenful or more
+
+
 class ChecklistView(QListView):
     """Cards one under the other; re-lays them out when its width changes."""
 
@@ -45,6 +48,12 @@ class ChecklistView(QListView):
         self.setAccessibleName(self.tr("本单位检查表"))
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(False)
+        # The first layout comes in batches: the first paint needs the first few cards
+        # measured, not all 76 (about 30 ms of text layout); the rest follow on the next
+        # turns of the event loop. Every later layout is one pass (`lay_out_in_one_pass`),
+        # so going to an item always finds it laid out.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(FIRST_BATCH)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -54,6 +63,10 @@ class ChecklistView(QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setFrameShape(QListView.Shape.NoFrame)
         self._card_minimum: Callable[[QFont], int] | None = None
+
+    def lay_out_in_one_pass(self) -> None:
+        """After the first paint (the batches already begun still finish on their own)."""
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
 
     def set_card_minimum(self, minimum: Callable[[QFont], int]) -> None:
         """Never narrower than a card needs (its viewport width for a font): the window's

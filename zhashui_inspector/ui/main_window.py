@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         viewport = self.checklist.view.viewport()
         after_first_paint(viewport, self.evidence.release_previews)
         after_first_paint(viewport, self.thumbnails.release)
+        after_first_paint(viewport, self.checklist.view.lay_out_in_one_pass)
         after_first_paint(viewport, freeze_start_up_heap)
         self.ready.emit()
 
