@@ -56,3 +56,15 @@ def test_the_child_yields_the_processor_to_the_window() -> None:
     mine = niceness()
     # POSIX: five steps lower; elsewhere (no nice) the child keeps the normal priority
     assert run_in_child(niceness) == (None if mine is None else mine + 5)
+
+
+def test_a_job_named_by_its_module_is_imported_only_in_the_child() -> None:
+    """The office window names its report job, so its own process never loads reportlab
+    and pyHanko (their import held the interpreter lock and froze the window)."""
+    import sys
+
+    sys.modules.pop("child_job", None)
+    pid, loaded_there, value = run_in_child("child_job:where", 41)
+    assert (loaded_there, value) == (True, 42)
+    assert pid != os.getpid()
+    assert "child_job" not in sys.modules

@@ -39,17 +39,32 @@ def _yield_to_the_window() -> None:
             pass
 
 
-def run_in_child(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+def run_in_child(fn: Callable[..., T] | str, /, *args: Any, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)` in a new process; blocks (without the interpreter lock) until
-    it returns, and raises what it raised. `fn` must be importable at module level."""
+    it returns, and raises what it raised. `fn` must be importable at module level.
+
+    `fn` may also be named, "package.module:function": then only the child imports its
+    module. A window should name its job so: importing the report modules in the window's
+    process (reportlab, pyHanko: a few hundred modules, and PySide6 reads the source of
+    each module imported after it) held the interpreter lock for over 100 ms."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context,
                                  initializer=_yield_to_the_window) as pool:
+            if isinstance(fn, str):
+                return pool.submit(_call_named, fn, *args, **kwargs).result()
             return pool.submit(fn, *args, **kwargs).result()
     except BrokenProcessPool as exc:
         log.error("child process died: %s", exc)
         raise WorkFileError("后台进程意外退出，操作未完成（可能是内存不足），请重试",
                             detail=repr(exc)) from exc
+
+
+def _call_named(target: str, /, *args: Any, **kwargs: Any) -> Any:
+    """In the child: import "package.module:function" and call it."""
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)

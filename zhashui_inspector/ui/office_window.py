@@ -426,11 +426,11 @@ class OfficeWindow(QMainWindow):
 
         def job(_ctx: WorkerContext) -> Path:
             from zhashui_inspector.child_process import run_in_child
-            from zhashui_inspector.reports.county import build_signed_report
 
-            # in a process of its own: its garbage collections would freeze the window
-            return Path(run_in_child(build_signed_report, folder, out, unit=unit,
-                                     passphrase=phrase))
+            # in a process of its own (its garbage collections would freeze the window),
+            # named so that only that process imports the report modules
+            return Path(run_in_child("zhashui_inspector.reports.county:build_signed_report",
+                                     folder, out, unit=unit, passphrase=phrase))
 
         dialog = qt.QProgressDialog(self.tr("正在生成并签名报告…"), "", 0, 0, self)
         dialog.setCancelButton(None)
