@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.ui import office_window, qt
 from zhashui_inspector.ui.office_window import OfficeWindow
-from zhashui_inspector.ui.qt import QDropEvent, QMimeData, QPointF, Qt, QUrl
+from zhashui_inspector.ui.qt import QDropEvent, QMimeData, QPointF, Qt, QTableView, QUrl
 
 UNIT = "县财政局"
 
@@ -121,19 +121,40 @@ def test_columns_are_fitted_one_table_per_turn_of_the_event_loop(  # type: ignor
     """Fitting all three tables at once froze the window for ~100 ms after every import."""
     fitter = window.column_fitter
     qtbot.waitUntil(lambda: fitter.pending() == 0)
-    tables = [window.units_table, window.log_table, window.conflicts.table]
+    second = QTableView()                  # a second table on screen beside the units tab's
+    second.setModel(window.log_model)
+    qtbot.addWidget(second)
+    second.show()
+    tables = [window.units_table, second]
     for table in tables:
         table.setColumnWidth(0, 1)                   # as narrow as the header allows
         fitter.fit(table, table.model().columnCount() - 1)
     narrow = [t.columnWidth(0) for t in tables]
     fitter.fit(tables[0], tables[0].model().columnCount() - 1)   # asked twice: fitted once
-    assert fitter.pending() == 3
-    fitter._timer.timeout.emit()                                  # one turn of the loop
     assert fitter.pending() == 2
-    assert [t.columnWidth(0) > n for t, n in zip(tables, narrow, strict=True)] == [
-        True, False, False]
+    fitter._timer.timeout.emit()                                  # one turn of the loop
+    assert fitter.pending() == 1
+    assert [t.columnWidth(0) > n for t, n in zip(tables, narrow, strict=True)] == [True, False]
     qtbot.waitUntil(lambda: fitter.pending() == 0)
     assert all(t.columnWidth(0) > n for t, n in zip(tables, narrow, strict=True))
+
+
+def test_a_table_on_another_tab_is_fitted_when_it_is_shown(  # type: ignore[no-untyped-def]
+        qtbot, window) -> None:
+    """A refresh fits only the table on screen; the others wait for their tab."""
+    fitter = window.column_fitter
+    qtbot.waitUntil(lambda: fitter.pending() == 0)
+    log = window.log_table
+    assert window.tabs.currentIndex() == 0 and not log.isVisible()
+    log.setColumnWidth(0, 1)
+    narrow = log.columnWidth(0)
+    fitter.fit(log, log.model().columnCount() - 1)
+    qtbot.wait(50)                                   # several turns of the event loop
+    assert log.columnWidth(0) == narrow and fitter.pending() == 0
+    assert fitter.waiting_to_be_shown() >= 1
+    window.tabs.setCurrentIndex(1)
+    assert log.columnWidth(0) > narrow               # fitted as it is shown, before painting
+    assert log not in fitter._hidden
 
 
 def _drop(window, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]

@@ -83,17 +83,31 @@ class Column:
     numeric: bool = False
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _BACKGROUND, _ALIGNMENT})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 class RecordTableModel(QAbstractTableModel):
-    """Read-only rows of records, shown through `Column`s."""
+    """Read-only rows of records, shown through `Column`s.
+
+    Fitting a table's columns asks for every role of every cell it measures (thousands
+    of calls from Qt after each refresh), so roles the model does not give are answered
+    first and each cell's text is made once per refresh."""
 
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.records: list[Any] = []
+        self._shown: dict[tuple[int, int], str] = {}
 
     def set_records(self, records: Sequence[Any]) -> None:
         self.beginResetModel()
         self.records = list(records)
+        self._shown = {}
         self.endResetModel()
 
     def record(self, row: int) -> Any:
@@ -105,21 +119,26 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.records):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        role = int(role)
+        if role not in _ROLES:
             return None
-        column = self.columns[index.column()]
-        record = self.records[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return clip(column.text(record), CELL_CHARS)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(column.text(record))
-        if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
-            colour = column.background(record)
+        row, col = index.row(), index.column()
+        if not 0 <= row < len(self.records) or not 0 <= col < len(self.columns):
+            return None
+        column = self.columns[col]
+        if role == _DISPLAY:
+            text = self._shown.get((row, col))
+            if text is None:
+                text = self._shown[(row, col)] = clip(column.text(self.records[row]),
+                                                      CELL_CHARS)
+            return text
+        if role == _TOOLTIP:
+            return tooltip(column.text(self.records[row]))
+        if role == _BACKGROUND:
+            colour = column.background(self.records[row]) if column.background else None
             return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return _RIGHT if column.numeric else None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
