@@ -193,8 +193,15 @@ def _restore(ws: Worksheet, row: int, col: int, snap: _Snapshot) -> None:
         cell.hyperlink = copy(snap.hyperlink)
 
 
-def _key(values: list[Any], key_columns: tuple[int, ...]) -> tuple[str, ...]:
-    return tuple("" if values[c] is None else str(values[c]) for c in key_columns)
+def _key(values: list[Any], key_columns: tuple[int, ...], *,
+         as_written: bool = False) -> tuple[str, ...]:
+    """A row's key; `as_written`: of values about to be written, as their cells will
+    hold them (so it matches the key of the same row read back next time)."""
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        return _cell_text(value) if as_written and isinstance(value, str) else str(value)
+    return tuple(text(values[c]) for c in key_columns)
 
 
 def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool) -> None:
@@ -208,8 +215,10 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
     put(ws, SUBTITLE_ROW, 1, spec.subtitle, styles.subtitle)
     for col, column in enumerate(spec.columns, 1):
         put(ws, HEADER_ROW, col, column.header, styles.header)
-    _fit_height(ws, HEADER_ROW, [dataclasses.replace(c, wrap=True) for c in spec.columns],
+    _fit_height(ws, HEADER_ROW, _wrap_widths(ws, [dataclasses.replace(c, wrap=True)
+                                                  for c in spec.columns]),
                 [c.header for c in spec.columns], minimum=2)
+    widths = _wrap_widths(ws, spec.columns)
     body = [styles.body(column) for column in spec.columns]
     row_no = FIRST_ROW
     for index, values in enumerate(spec.rows):
@@ -217,13 +226,12 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
             tag = spec.highlights.get((index, col))
             put(ws, row_no, col + 1, value,
                 body[col] if tag is None else styles.body(spec.columns[col], tag))
-        key = _key([_cell_text(v) if isinstance(v, str) else v for v in values],
-                   spec.key_columns)
+        key = _key(values, spec.key_columns, as_written=True)
         for col, snap in office_cells.pop(key, {}).items():
             _restore(ws, row_no, col, snap)
         for col, comment in notes.pop(key, {}).items():
             ws._cells[(row_no, col)].comment = comment
-        _fit_height(ws, row_no, spec.columns, values)
+        _fit_height(ws, row_no, widths, values)
         row_no += 1
     for key, cells in office_cells.items():   # rows that left the ledger: keep the office's cells
         for c, value in zip(spec.key_columns, key, strict=True):
@@ -292,20 +300,30 @@ LINE_POINTS = 14.0   # one line of 10.5-point CJK text
 MAX_ROW_POINTS = 409.0  # Excel's limit
 
 
-def _fit_height(ws: Worksheet, row: int, columns: list[Column], values: list[Any],
+def _wrap_widths(ws: Worksheet, columns: list[Column]) -> list[tuple[int, float]]:
+    """(index, width in characters) of the columns whose text wraps, as the sheet has
+    them now (the office may have widened one), looked up once per sheet."""
+    widths = []
+    for index, column in enumerate(columns):
+        if column.wrap:
+            dim = ws.column_dimensions.get(get_column_letter(index + 1))
+            width = (dim.width if dim is not None and dim.width else column.width) - 1
+            widths.append((index, max(width, 2.0)))
+    return widths
+
+
+def _fit_height(ws: Worksheet, row: int, widths: list[tuple[int, float]], values: list[Any],
                 minimum: int = 1) -> None:
-    """Set the row tall enough for its wrapped text.
+    """Set the row tall enough for its wrapped text (`widths` from `_wrap_widths`).
 
     Neither Excel nor LibreOffice reliably grows rows for wrapped text in a file written
     by a program, and a printout with clipped comments is useless to the office.
     """
     lines = minimum
-    for col, (column, value) in enumerate(zip(columns, values, strict=False), 1):
-        if not column.wrap or not isinstance(value, str) or not value:
-            continue
-        dim = ws.column_dimensions.get(get_column_letter(col))
-        width = (dim.width if dim is not None and dim.width else column.width) - 1
-        lines = max(lines, _lines(value[:4000], max(width, 2.0)))
+    for index, width in widths:
+        value = values[index] if index < len(values) else None
+        if isinstance(value, str) and value:
+            lines = max(lines, _lines(value[:4000], width))
     if lines > 1:
         ws.row_dimensions[row].height = min(MAX_ROW_POINTS, lines * LINE_POINTS + 2)
 
