@@ -212,22 +212,38 @@ def test_a_big_file_streams_with_progress_and_can_be_cancelled(qtbot, open_windo
 
 
 def test_thumbnails_decode_a_camera_photo_at_reduced_scale(tmp_path: Path, monkeypatch) -> None:
-    from PIL import JpegImagePlugin
+    from zhashui_inspector.ui import thumbnails
 
-    decoded_at: list[tuple[int, int]] = []
-    real_load = JpegImagePlugin.JpegImageFile.load
+    asked: list[tuple[int, int]] = []
 
-    def spy_load(self):  # type: ignore[no-untyped-def]
-        decoded_at.append(self.size)
-        return real_load(self)
+    class SpyReader(thumbnails.QImageReader):  # type: ignore[misc]
+        def setScaledSize(self, size):  # type: ignore[no-untyped-def]  # noqa: N802
+            asked.append((size.width(), size.height()))
+            super().setScaledSize(size)
 
-    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", spy_load)
+    monkeypatch.setattr(thumbnails, "QImageReader", SpyReader)
     photo = camera_jpeg(tmp_path / "photo.jpg", (4000, 3000))   # 12 megapixels
-    thumb = decode_thumbnail(photo.read_bytes())
-    assert decoded_at and max(decoded_at[0]) <= 1000, "must not decode all 12 megapixels"
-    assert max(thumb.width(), thumb.height()) <= THUMB_PIXELS
-    assert thumb.height() > thumb.width()          # upright: EXIF applied to the small image
-    assert not thumb.isNull()
+    for source in (photo.read_bytes(), photo):                  # from the worker, or the file
+        thumb = decode_thumbnail(source)
+        assert max(thumb.width(), thumb.height()) == THUMB_PIXELS
+        assert thumb.height() > thumb.width()      # upright: EXIF applied to the small image
+        mark = QColor(thumb.pixel(thumb.width() - 5, 5))   # the top-left mark, turned right
+        assert mark.red() > 150 and mark.blue() < 120
+    # the reader was asked for the small size (libjpeg then decodes at 1/8 scale)
+    assert asked == [(THUMB_PIXELS, 144)] * 2
+
+
+def test_a_thumbnail_refuses_a_bomb_and_a_damaged_file(tmp_path: Path) -> None:
+    from reliability_workshop import bomb_png
+
+    with pytest.raises(ValueError, match="refused"):
+        decode_thumbnail(bomb_png(20_000, 20_000))            # 400 megapixels, a few KB
+    with pytest.raises(ValueError):
+        decode_thumbnail(b"\xff\xd8\xff\xe0 not really a JPEG")
+    small = tmp_path / "小.png"
+    Image.new("RGB", (40, 30), "red").save(small)
+    image = decode_thumbnail(small)               # smaller than a thumbnail: kept as it is
+    assert (image.width(), image.height()) == (40, 30)
 
 
 def test_other_types_open_with_the_system_viewer(qtbot, open_window, practice_file: Path,
@@ -337,3 +353,33 @@ def test_the_selected_photo_is_shown_once_the_checklist_has_been_painted(
         qtbot.waitUntil(lambda: window.thumbnails.has(ev.sha256), timeout=10_000)
     finally:
         app.removeEventFilter(order)
+
+
+def test_the_thumbnail_thread_yields_the_cores_to_the_window() -> None:
+    """Qt's thread priorities do nothing on Linux; the decoding thread raises its own nice
+    value there (once), and the window's thread keeps its own."""
+    import os
+    import sys
+    import threading
+
+    from zhashui_inspector.ui.thread_priority import BACKGROUND_NICE, lower_this_thread
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) \
+            if hasattr(os, "getpriority") else 0
+
+    mine = nice()
+    seen: list[int] = []
+
+    def background() -> None:
+        start = nice()
+        lower_this_thread()
+        lower_this_thread()                      # once per thread, not once per call
+        seen.extend([start, nice()])
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    thread.join()
+    expected = BACKGROUND_NICE if sys.platform.startswith("linux") else 0
+    assert seen[1] - seen[0] == expected
+    assert nice() == mine

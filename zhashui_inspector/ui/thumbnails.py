@@ -1,8 +1,9 @@
 """Evidence thumbnails, decoded off the GUI thread at reduced scale.
 
 The bytes come through the worker that owns the file (or straight from the source file
-just added); decoding runs in a QThreadPool with the core's scaled decoder, which never
-decodes a camera photo at full size and turns the small image upright afterwards.
+just added); decoding runs in a QThreadPool with Qt's image readers at the size shown,
+which never decode a camera photo at full size and turn the small image upright
+afterwards.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from pathlib import Path
 
 from zhashui_inspector.core.records import Evidence
 from zhashui_inspector.ui.qt import (
+    QBuffer,
+    QByteArray,
     QColor,
     QFont,
     QIcon,
     QImage,
+    QImageReader,
+    QIODevice,
     QObject,
     QPainter,
     QPen,
@@ -31,9 +36,11 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 from zhashui_inspector.ui.session import Session
+from zhashui_inspector.ui.thread_priority import lower_this_thread
 
 THUMB_PIXELS = 192          # decoded size; shown at 96 logical pixels, sharp at 2x
 MAX_CACHED = 400
+MAX_PIXELS = 120_000_000   # as the reports' decoder (core/thumbnails.py): beyond is a bomb
 DECODABLE = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "image/tiff")
 
 
@@ -42,13 +49,34 @@ def is_decodable_image(ev: Evidence) -> bool:
 
 
 def decode_thumbnail(source: bytes | Path, size: int = THUMB_PIXELS) -> QImage:
-    """A small upright QImage of an image file's bytes (runs in a pool thread)."""
-    from zhashui_inspector.core.thumbnails import make_thumbnail
+    """A small upright QImage of an image file (runs in a pool thread).
 
-    small = make_thumbnail(source, size)
-    data = small.tobytes()
-    image = QImage(data, small.width, small.height, small.width * 3, QImage.Format.Format_RGB888)
-    return image.copy()  # own the pixels; `data` goes away with this frame
+    Qt's readers decode a JPEG at reduced scale (libjpeg's DCT scaling) when given the
+    size wanted, and turn the small image by its EXIF orientation afterwards. Decoding
+    here with Qt, not Pillow, keeps Pillow out of the window's process: importing it on
+    the thumbnail thread held the interpreter lock for tens of milliseconds, a freeze of
+    the window at the first photo. Raises ValueError for what cannot be decoded, or an
+    image over MAX_PIXELS (a decompression bomb)."""
+    buffer: QBuffer | None = None
+    if isinstance(source, Path):
+        reader = QImageReader(str(source))
+    else:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(source))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    full = reader.size()
+    if not full.isValid():
+        raise ValueError(f"unreadable image: {reader.errorString()}")
+    if full.width() * full.height() > MAX_PIXELS:
+        raise ValueError(f"image of {full.width()}x{full.height()} pixels refused")
+    if full.width() > size or full.height() > size:
+        reader.setScaledSize(full.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        raise ValueError(f"unreadable image: {reader.errorString()}")
+    return image
 
 
 class _Relay(QObject):
@@ -63,6 +91,7 @@ class _DecodeJob(QRunnable):
         self.relay = relay
 
     def run(self) -> None:
+        lower_this_thread()
         try:
             image: QImage | None = decode_thumbnail(self.source)
         except Exception:  # a damaged or unsupported image simply gets the generic icon
