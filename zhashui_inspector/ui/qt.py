@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import importlib
-import platform
 import sys
 from types import ModuleType
 from typing import Any
@@ -26,7 +25,7 @@ def _immortalize_singletons() -> None:
     False". From Python 3.12 these objects are immortal and the bug is harmless; here
     we give them the same treatment by raising their counts far out of reach.
     """
-    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
     for obj in (True, False, None):
         refcount = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt leads every object
