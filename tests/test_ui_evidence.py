@@ -212,16 +212,16 @@ def test_a_big_file_streams_with_progress_and_can_be_cancelled(qtbot, open_windo
 
 
 def test_thumbnails_decode_a_camera_photo_at_reduced_scale(tmp_path: Path, monkeypatch) -> None:
-    from zhashui_inspector.ui import thumbnails
+    from zhashui_inspector.ui import image_reading
 
     asked: list[tuple[int, int]] = []
 
-    class SpyReader(thumbnails.QImageReader):  # type: ignore[misc]
+    class SpyReader(image_reading.QImageReader):  # type: ignore[misc]
         def setScaledSize(self, size):  # type: ignore[no-untyped-def]  # noqa: N802
             asked.append((size.width(), size.height()))
             super().setScaledSize(size)
 
-    monkeypatch.setattr(thumbnails, "QImageReader", SpyReader)
+    monkeypatch.setattr(image_reading, "QImageReader", SpyReader)
     photo = camera_jpeg(tmp_path / "photo.jpg", (4000, 3000))   # 12 megapixels
     for source in (photo.read_bytes(), photo):                  # from the worker, or the file
         thumb = decode_thumbnail(source)

@@ -13,7 +13,9 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
-Image.MAX_IMAGE_PIXELS = 120_000_000  # refuse decompression bombs beyond ~120 MP
+from zhashui_inspector.core.images import MAX_PIXELS
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # refuse decompression bombs
 
 
 def make_thumbnail(source: bytes | Path | BinaryIO, size: int = 256) -> Image.Image:

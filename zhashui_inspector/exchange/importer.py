@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from zhashui_inspector.core.blobstore import Aborted, sha256_of
 from zhashui_inspector.core.catalogue import canonical_content
+from zhashui_inspector.core.images import is_image
 from zhashui_inspector.core.records import ROLE_LABELS, now_iso
 from zhashui_inspector.exchange import conflicts
 from zhashui_inspector.exchange.keys import OfficeKeys
@@ -232,8 +233,6 @@ def _thumbnails(received: Received, checked: CheckedFile, cache: ThumbnailCache,
 
 
 def _has_photos(checked: CheckedFile) -> bool:
-    from zhashui_inspector.reports.thumbnails import is_image
-
     return any(is_image(row[7] or "", row[3] or "") for row in checked.evidence)
 
 

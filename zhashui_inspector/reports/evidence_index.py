@@ -9,10 +9,11 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Spacer
 
+from zhashui_inspector.core.images import is_image
 from zhashui_inspector.reports.data import EvidenceRow
 from zhashui_inspector.reports.layout import ItemTable, grid_style, para
 from zhashui_inspector.reports.styles import esc, esc_cell
-from zhashui_inspector.reports.thumbnails import is_image, thumbnails_for
+from zhashui_inspector.reports.thumbnails import thumbnails_for
 
 THUMB_BOX = (44 * mm, 33 * mm)
 WIDTHS = (48 * mm, 12 * mm, 105 * mm)

@@ -31,18 +31,13 @@ from typing import BinaryIO
 from PIL import Image
 
 from zhashui_inspector.core import blobstore
+from zhashui_inspector.core.images import is_image
 from zhashui_inspector.core.thumbnails import thumbnail_jpeg
 from zhashui_inspector.reports.data import EvidenceRow
 
 log = logging.getLogger(__name__)
 
 THUMB_PX = 360  # pixels on the long side: sharp at ~45 mm wide on paper
-IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff", "image/webp")
-
-
-def is_image(mime: str, name: str) -> bool:
-    return mime in IMAGE_MIMES or name.lower().endswith(
-        (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"))
 
 
 def make_thumbnail(data: bytes | BinaryIO, size: int = THUMB_PX) -> bytes | None:

@@ -3,16 +3,12 @@ orientation, decoded off the GUI thread at the size it is shown."""
 
 from __future__ import annotations
 
+from zhashui_inspector.ui.image_reading import read_upright
 from zhashui_inspector.ui.previews import ZOOM_STEP, tool_button
 from zhashui_inspector.ui.qt import (
-    QBuffer,
-    QByteArray,
     QFrame,
     QHBoxLayout,
     QImage,
-    QImageIOHandler,
-    QImageReader,
-    QIODevice,
     QLabel,
     QObject,
     QPainter,
@@ -50,27 +46,13 @@ class _ImageDecode(QRunnable):
         self.scale, self.box = scale, box
 
     def run(self) -> None:
-        buffer = QBuffer()
-        buffer.setData(QByteArray(self.data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        reader = QImageReader(buffer)
-        reader.setAutoTransform(True)   # EXIF orientation: show it the way it was taken
-        raw = reader.size()
-        if not raw.isValid():
-            self.relay.decoded.emit(self.token, None, QSize(), 1.0)
-            return
-        turned = bool(reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90)
-        upright = raw.transposed() if turned else raw
-        scale = self.scale
-        if scale is None:   # fit the box, never enlarge
-            scale = min(self.box.width() / upright.width(), self.box.height() / upright.height(),
-                        1.0)
-        scale = min(max(scale, 0.01), 1.0)   # beyond 100 % the full picture is stretched
-        if scale < 1.0:
-            reader.setScaledSize(QSize(max(1, round(raw.width() * scale)),
-                                       max(1, round(raw.height() * scale))))
-        image = reader.read()
-        self.relay.decoded.emit(self.token, None if image.isNull() else image, upright, scale)
+        def scale_for(upright: QSize) -> float:
+            if self.scale is not None:
+                return self.scale
+            return min(self.box.width() / upright.width(), self.box.height() / upright.height())
+
+        image, upright, scale = read_upright(self.data, scale_for)   # fit the box, never enlarge
+        self.relay.decoded.emit(self.token, image, upright, scale)
 
 
 class ImageCanvas(QWidget):

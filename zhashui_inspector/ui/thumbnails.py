@@ -1,9 +1,9 @@
 """Evidence thumbnails, decoded off the GUI thread at reduced scale.
 
 The bytes come through the worker that owns the file (or straight from the source file
-just added); decoding runs in a QThreadPool with Qt's image readers at the size shown,
-which never decode a camera photo at full size and turn the small image upright
-afterwards.
+just added); decoding runs in a QThreadPool with Qt's image readers at the size shown
+(`image_reading`), which never decode a camera photo at full size and turn the small
+image upright afterwards.
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
+from zhashui_inspector.core.images import IMAGE_MIMES, MAX_PIXELS
 from zhashui_inspector.core.records import Evidence
+from zhashui_inspector.ui.image_reading import read_upright
 from zhashui_inspector.ui.qt import (
-    QBuffer,
-    QByteArray,
     QColor,
     QFont,
     QIcon,
     QImage,
-    QImageReader,
-    QIODevice,
     QObject,
     QPainter,
     QPen,
@@ -40,8 +38,7 @@ from zhashui_inspector.ui.thread_priority import lower_this_thread
 
 THUMB_PIXELS = 192          # decoded size; shown at 96 logical pixels, sharp at 2x
 MAX_CACHED = 400
-MAX_PIXELS = 120_000_000   # as the reports' decoder (core/thumbnails.py): beyond is a bomb
-DECODABLE = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "image/tiff")
+DECODABLE = IMAGE_MIMES      # what the thumbnails and the viewer decode
 
 
 def is_decodable_image(ev: Evidence) -> bool:
@@ -51,32 +48,18 @@ def is_decodable_image(ev: Evidence) -> bool:
 def decode_thumbnail(source: bytes | Path, size: int = THUMB_PIXELS) -> QImage:
     """A small upright QImage of an image file (runs in a pool thread).
 
-    Qt's readers decode a JPEG at reduced scale (libjpeg's DCT scaling) when given the
-    size wanted, and turn the small image by its EXIF orientation afterwards. Decoding
-    here with Qt, not Pillow, keeps Pillow out of the window's process: importing it on
-    the thumbnail thread held the interpreter lock for tens of milliseconds, a freeze of
-    the window at the first photo. Raises ValueError for what cannot be decoded, or an
-    image over MAX_PIXELS (a decompression bomb)."""
-    buffer: QBuffer | None = None
-    if isinstance(source, Path):
-        reader = QImageReader(str(source))
-    else:
-        buffer = QBuffer()
-        buffer.setData(QByteArray(source))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        reader = QImageReader(buffer)
-    reader.setAutoTransform(True)
-    full = reader.size()
-    if not full.isValid():
-        raise ValueError(f"unreadable image: {reader.errorString()}")
-    if full.width() * full.height() > MAX_PIXELS:
-        raise ValueError(f"image of {full.width()}x{full.height()} pixels refused")
-    if full.width() > size or full.height() > size:
-        reader.setScaledSize(full.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    if image.isNull():
-        raise ValueError(f"unreadable image: {reader.errorString()}")
-    return image
+    Decoded with Qt's readers at the size shown (`image_reading`), not Pillow, which keeps
+    Pillow out of the window's process: importing it on the thumbnail thread held the
+    interpreter lock for tens of milliseconds, a freeze of the window at the first photo.
+    Raises ValueError for what cannot be decoded, or a picture over MAX_PIXELS (a bomb)."""
+    image, full, _scale = read_upright(
+        source, lambda upright: min(size / upright.width(), size / upright.height()),
+        MAX_PIXELS)
+    if image is not None:
+        return image
+    if full.isValid() and full.width() * full.height() > MAX_PIXELS:
+        raise ValueError(f"picture of {full.width()}x{full.height()} pixels refused")
+    raise ValueError("unreadable picture")
 
 
 class _Relay(QObject):
