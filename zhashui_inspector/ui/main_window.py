@@ -110,12 +110,15 @@ class MainWindow(QMainWindow):
 
     def _mark_ready(self) -> None:
         self._ready = True
-        viewport = self.checklist.view.viewport()
-        after_first_paint(viewport, self.evidence.release_previews)
-        after_first_paint(viewport, self.thumbnails.release)
-        after_first_paint(viewport, self.checklist.view.lay_out_in_one_pass)
-        after_first_paint(viewport, freeze_start_up_heap)
+        after_first_paint(self.checklist.view.viewport(), self._after_first_paint)
         self.ready.emit()
+
+    def _after_first_paint(self) -> None:
+        """What waited for the checklist to be on screen (each would have delayed it)."""
+        self.evidence.release_previews()
+        self.thumbnails.release()
+        self.checklist.view.lay_out_in_one_pass()
+        freeze_start_up_heap()
 
     def content_widget(self) -> QWidget:
         """What the user came for: the checklist (the first paint of it ends `--smoke`)."""

@@ -22,6 +22,7 @@ from zhashui_inspector.exchange.ledger import LEDGER_NAME
 from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.column_fit import ColumnFitter
+from zhashui_inspector.ui.first_paint import after_first_paint
 from zhashui_inspector.ui.heap import freeze_start_up_heap
 from zhashui_inspector.ui.office_conflicts import ConflictsPane
 from zhashui_inspector.ui.office_dialogs import (
@@ -201,6 +202,8 @@ class OfficeWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("无法读取办公文件夹：{0}").format(message))
 
     def _show(self, snapshot: OfficeSnapshot) -> None:
+        if self.snapshot is None:   # the first one: freeze the start-up heap once it shows
+            after_first_paint(self.units_table.viewport(), freeze_start_up_heap)
         self.snapshot = snapshot
         review = snapshot.round.stage("review")
         deadline = self.tr("，复查验收评估截止 {0}").format(review.end.isoformat()) if review else ""
@@ -219,7 +222,6 @@ class OfficeWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("总表尚未按最新台账更新（可能正被 Excel 打开）；"
                                                  "关闭后再导入或再操作一次即会写入"))
         self.refreshed.emit()
-        qt.QTimer.singleShot(0, freeze_start_up_heap)   # once: the first snapshot is shown
 
     def _load_sides(self, unit: str, item_no: int) -> None:
         from zhashui_inspector.exchange.conflicts import side_details
