@@ -137,7 +137,7 @@ def current_state(conn: sqlite3.Connection) -> ReplayState:
     for unit, no, rating, methods, comment, reason in conn.execute(
         "SELECT unit, item_no, rating, methods, comment, reason FROM rating"
     ):
-        decoded = _methods(methods)
+        decoded = decode_methods(methods)
         state.ratings[(unit, no)] = {
             "rating": rating, "comment": comment, "reason": reason,
             "methods": list(decoded) if isinstance(decoded, tuple) else json.loads(methods)}
@@ -152,12 +152,17 @@ def current_state(conn: sqlite3.Connection) -> ReplayState:
     return state
 
 
-@functools.lru_cache(maxsize=256)
-def _methods(text: str) -> tuple[Any, ...] | None:
-    """A rating's methods list, decoded once per distinct text (a few recur on every
-    item); None when the text holds something else, which the caller decodes afresh."""
-    value = json.loads(text)
-    return tuple(value) if isinstance(value, list) else None
+@functools.lru_cache(maxsize=512)
+def decode_methods(text: object) -> tuple[str, ...] | None:
+    """A rating's methods column, decoded once per distinct text (a few recur on every
+    item); None when it is not a JSON list of strings (the caller says what then)."""
+    try:
+        used = json.loads(text)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(used, list) or not all(isinstance(m, str) for m in used):
+        return None
+    return tuple(used)
 
 
 def verify(conn: sqlite3.Connection) -> AuditReport:

@@ -9,9 +9,7 @@ received. Each failed check raises `Rejected` with one specific Chinese sentence
 from __future__ import annotations
 
 import errno
-import functools
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
@@ -314,7 +312,7 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
             raise Rejected(f"含有创建标准中没有的指标（{unit} 第 {no} 项）")
         if rating is not None and rating not in ratings:
             raise Rejected(f"{where}的评定结果“{rating}”不在创建标准的评定等次中")
-        used = _methods(methods_json)
+        used = audit.decode_methods(methods_json)
         if used is None:
             raise Rejected(f"{where}的核查方式无法解读")
         bad = [m for m in used if m not in methods]
@@ -328,18 +326,6 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
         if rating == NOT_APPLICABLE and not reason.strip():
             raise Rejected(f"{unit} 第 {no} 项评为“不适用”但未说明理由")
     checked.ratings = [tuple(r) for r in rows]
-
-
-@functools.lru_cache(maxsize=512)
-def _methods(text: object) -> tuple[str, ...] | None:
-    """A rating's methods list, decoded once per distinct text (None when malformed)."""
-    try:
-        used = json.loads(text)  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        return None
-    if not isinstance(used, list) or not all(isinstance(m, str) for m in used):
-        return None
-    return tuple(used)
 
 
 def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue, checked: CheckedFile) -> None:
