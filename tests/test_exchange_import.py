@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from exchange_support import (
@@ -262,3 +264,37 @@ def test_cancel_between_files(office_dir: Path, tmp_path: Path) -> None:
     assert [r.path.name for r in batch.results] == ["0-back.sqlite"]
     assert seen[:2] == [(0, 3, "0-back.sqlite"), (1, 3, "1-back.sqlite")]
     assert len(ledger_rows(office_dir, "source")) == 1
+
+
+def test_a_new_file_is_read_once_and_a_known_one_is_never_copied(
+        office_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is hashed before copying only when the ledger holds a file of its size
+    (no other can be one seen before): a new file is read once, while copying."""
+    work = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(work, "县财政局", "达标", items=range(1, 6))
+    back = hand_back(work, tmp_path / "zs-back.sqlite")
+    calls: list[str] = []
+
+    def counted(name: str) -> Callable[..., Any]:
+        real = getattr(importer, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
+        return call
+
+    for name in ("sha256_of", "receive"):
+        monkeypatch.setattr(importer, name, counted(name))
+
+    assert do_import(office_dir, back).results[0].result == "imported"
+    assert calls == ["receive"]
+    calls.clear()
+    assert do_import(office_dir, back).results[0].result == "unchanged"
+    assert calls == ["sha256_of"]
+
+    calls.clear()
+    rate_all(work, "县财政局", "未达标", items=[1])
+    newer = hand_back(work, tmp_path / "zs-back-2.sqlite")
+    (result,) = do_import(office_dir, newer).results
+    assert result.result == "replaced"
+    assert calls[-1] == "receive"   # hashed first only if its size matched the first's

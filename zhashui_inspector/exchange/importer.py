@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zhashui_inspector.core.blobstore import Aborted, sha256_of
 from zhashui_inspector.core.catalogue import canonical_content
@@ -137,7 +137,7 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
     with office.writing(), ThreadPoolExecutor(1, "zhashui-import") as pool, \
             ThreadPoolExecutor(1, "zhashui-thumbnails") as decoder:
         _sweep(office)
-        known = {sha for (sha,) in office.ledger.conn.execute("SELECT sha256 FROM source")}
+        known = _Known.of(office)
         ahead: deque[Future[_Prepared]] = deque()
         queue = iter(paths)
         thumbs = ThumbnailCache(office.thumbnail_dir)
@@ -185,18 +185,31 @@ def import_files(office: Office, paths: Sequence[Path], keys: OfficeKeys, *,
     return batch
 
 
-def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: set[str],
+class _Known(NamedTuple):
+    """The files already in the ledger, by hash and by size (read once per batch)."""
+
+    hashes: frozenset[str]
+    sizes: frozenset[int]
+
+    @classmethod
+    def of(cls, office: Office) -> _Known:
+        rows = office.ledger.conn.execute("SELECT sha256, size FROM source").fetchall()
+        return cls(frozenset(sha for sha, _size in rows), frozenset(size for _sha, size in rows))
+
+
+def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: _Known,
              abort: Callable[[], bool] | None, thumbs: ThumbnailCache,
              decoder: ThreadPoolExecutor) -> _Prepared:
-    """Worker side: hash, and unless already imported copy and check; flush a copy that
-    passed (it may be archived) and have `decoder` make its photos' thumbnails for the
-    reports (kept only if the file is accepted). A file seen before is read once and
-    never copied."""
+    """Worker side: unless already imported, copy (hashing on the way) and check, then have
+    `decoder` make its photos' thumbnails for the reports (kept only if the file is
+    accepted). A file seen before is read once and never copied; only a file of a size
+    already in the ledger is hashed before copying (no other can be one seen before)."""
     try:
-        check_regular_file(path)
-        first = sha256_of(path, abort=abort)
-        if first in known:
-            return _Prepared(path, sha256=first)
+        size = check_regular_file(path)
+        if size in known.sizes:
+            first = sha256_of(path, abort=abort)
+            if first in known.hashes:
+                return _Prepared(path, sha256=first)
         received = receive(path, tmp_dir, abort=abort)
     except Rejected as exc:
         return _Prepared(path, rejected=exc.message)
@@ -207,8 +220,6 @@ def _prepare(path: Path, tmp_dir: Path, expect: OfficeExpectations, known: set[s
             checked = check_file(received, expect)
         except Rejected as exc:
             return _Prepared(path, received, rejected=exc.message, sha256=received.sha256)
-        with open(received.copy, "rb+") as fh:
-            os.fsync(fh.fileno())
         photos = decoder.submit(_thumbnails, received, checked, thumbs, abort) \
             if _has_photos(checked) else None
         return _Prepared(path, received, checked, sha256=received.sha256, thumbnails=photos)
@@ -383,11 +394,13 @@ def _log_only(office: Office, result: ImportResult, file_id: str | None = None) 
 
 
 def _archive(office: Office, received: Received) -> None:
-    """Move the received copy into the archive under its hash (durably: the ledger will
-    refer to it as soon as it commits). The copy's bytes were flushed by `_prepare` once
-    it passed the checks, and nothing has written to it since; the move is flushed here."""
+    """Move the received copy into the archive under its hash, durably: the ledger will
+    refer to it as soon as it commits. Flushing here, on the ledger's thread, keeps the
+    wait for the disk out of the checking thread, which has the next file to check."""
     target = office.archived(received.sha256)
     office.archive_dir.mkdir(exist_ok=True)
+    with open(received.copy, "rb+") as fh:
+        os.fsync(fh.fileno())
     os.replace(received.copy, target)
     _fsync_dir(office.archive_dir)
 

@@ -86,14 +86,16 @@ class CheckedFile:
         return self.audit_hashes[-1] if self.audit_hashes else audit.GENESIS
 
 
-def check_regular_file(path: Path) -> None:
+def check_regular_file(path: Path) -> int:
     """Refuse anything but a plain file before reading it: a pipe or a device (also behind
-    a symbolic link) would block the import or never end. Raises OSError if missing."""
-    mode = os.stat(path).st_mode
-    if stat.S_ISDIR(mode):
+    a symbolic link) would block the import or never end. Returns the file's size; raises
+    OSError if missing."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
         raise Rejected("无法读取文件：这是文件夹")
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         raise Rejected("无法读取文件：这不是普通文件（是管道、设备或其他特殊文件）")
+    return info.st_size
 
 
 def receive(path: Path, tmp_dir: Path, progress: Progress | None = None,
