@@ -251,8 +251,7 @@ KILL_SCRIPT = textwrap.dedent("""
     from pathlib import Path
     sys.path.insert(0, {tests!r})
     from exchange_support import do_import
-    from zhashui_inspector.exchange import conflicts, workbook
-    import openpyxl.workbook.workbook as book_module
+    from zhashui_inspector.exchange import conflicts, workbook, workbook_writer
 
     stage = {stage!r}
     if stage == "ledger":
@@ -262,13 +261,13 @@ KILL_SCRIPT = textwrap.dedent("""
             os._exit(9)          # killed inside the ledger transaction
         conflicts.mark_pending = mark_pending
     elif stage == "save":
-        real_save = book_module.Workbook.save
-        def save(self, filename):
-            real_save(self, filename)
+        real_save = workbook_writer.save
+        def save(wb, filename):
+            real_save(wb, filename)
             with open(filename, "r+b") as fh:
                 fh.truncate(os.path.getsize(filename) // 2)
             os._exit(9)          # killed while the new workbook was half written
-        book_module.Workbook.save = save
+        workbook_writer.save = save
     else:
         def replace(src, dst):
             os._exit(9)          # killed just before the new workbook was moved into place

@@ -50,11 +50,11 @@ def test_a_full_disk_while_saving_the_workbook_keeps_the_old_one(
         office_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = _workbook_files(office_dir)
 
-    def save(_self: object, filename: str) -> None:
+    def save(_wb: object, filename: Path) -> None:
         Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
         raise _full_disk()
 
-    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", save)
+    monkeypatch.setattr("zhashui_inspector.exchange.workbook_writer.save", save)
     batch = _import_one(office_dir, tmp_path)
     assert [r.result for r in batch.results] == ["imported"]   # the ledger has the file
     assert batch.workbook_message == DISK_FULL

@@ -37,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.errors import ZhashuiError
+from zhashui_inspector.exchange import workbook_writer
 from zhashui_inspector.exchange.ledger import Ledger
 from zhashui_inspector.exchange.workbook_sheets import (
     Column,
@@ -453,7 +454,7 @@ _replace = os.replace   # tests swap this to act like Excel holding the file ope
 def _save(wb: Any, target: Path, history_dir: Path) -> None:
     tmp = Path(f"{target}.part")
     try:
-        wb.save(tmp)
+        workbook_writer.save(wb, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         kept = _keep_previous(target, history_dir) if target.exists() else None
