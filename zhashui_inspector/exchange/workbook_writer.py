@@ -73,19 +73,15 @@ class _WorksheetWriter(WorksheetWriter):  # type: ignore[misc]
             if LXML:
                 xf.write_declaration(standalone=True)
             with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
-                yield from self._elements(xf)
-
-    @staticmethod
-    def _elements(xf: Any) -> Any:
-        try:
-            while True:
-                el = yield
-                if el is True:
-                    yield xf
-                elif el is not None:
-                    xf.write(el)
-        except GeneratorExit:
-            pass
+                try:
+                    while True:
+                        el = yield
+                        if el is True:
+                            yield xf
+                        elif el is not None:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
 
     def write_rows(self) -> None:
         """openpyxl's, with rows of plain cells written as text between its elements."""
