@@ -57,3 +57,25 @@ def test_conflicts_left_pending_by_a_cut_off_import_are_refreshed_on_open(
     with Office.open(office_dir) as office:
         assert [(c.unit, c.item_no) for c in conflicts.list_conflicts(office)] == [(UNIT, 3)]
         assert office.ledger.meta(conflicts.PENDING_KEY) == ""
+
+
+def test_hashes_wrap_inside_their_column_when_printed(office_dir: Path, tmp_path: Path) -> None:
+    zs = issue(office_dir, tmp_path / "zs.sqlite", holder="张三")
+    doc = tmp_path / "制度汇编.pdf"
+    doc.write_bytes(b"%PDF-1.4 rules\n")
+    with WorkFile.open(zs) as wf:
+        wf.update_item(UNIT, 7, rating="达标")
+        wf.add_evidence(UNIT, doc, item_no=7, kind="文件", caption="制度汇编")
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = load_workbook(office_dir / "master.xlsx")
+    for sheet_name in ("证据目录", "导入记录"):
+        sheet = book[sheet_name]
+        col = next(c for c in range(1, sheet.max_column + 1)
+                   if sheet.cell(3, c).value == "SHA-256")
+        cell = sheet.cell(4, col)
+        assert len(cell.value) == 64
+        assert cell.alignment.wrap_text, sheet_name
+        width = sheet.column_dimensions[cell.column_letter].width
+        lines = _lines(cell.value, width - 1)
+        assert lines >= 2, sheet_name               # 64 characters do not fit on one line
+        assert sheet.row_dimensions[4].height >= lines * 14, sheet_name

@@ -185,7 +185,7 @@ def _unit_sheet(catalogue: Catalogue, view: UnitView) -> SheetSpec:
 EVIDENCE_COLUMNS = [
     Column("单位", 12), Column("指标", 6), Column("文件名", 28, wrap=True), Column("类别", 6),
     Column("说明", 24, wrap=True), Column("大小（字节）", 12, number_format="#,##0"),
-    Column("SHA-256", 20), Column("来源文件", 24, wrap=True), Column("提交人", 14, wrap=True),
+    Column("SHA-256", 23, wrap=True), Column("来源文件", 24, wrap=True), Column("提交人", 14, wrap=True),
 ]
 
 
@@ -237,7 +237,7 @@ def _conflicts(ledger: Ledger) -> SheetSpec:
 LOG_COLUMNS = [
     Column("序号", 6), Column("时间", 17), Column("文件名", 26, wrap=True), Column("结果", 12),
     Column("说明", 48, wrap=True), Column("持有人", 10), Column("角色", 10), Column("轮次", 16),
-    Column("交回次序", 8), Column("逾期", 6), Column("SHA-256", 20),
+    Column("交回次序", 8), Column("逾期", 6), Column("SHA-256", 23, wrap=True),
 ]
 
 
