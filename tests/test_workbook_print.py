@@ -8,7 +8,7 @@ from exchange_support import do_import, hand_back, issue
 from openpyxl import load_workbook
 
 from zhashui_inspector.core.workfile import WorkFile
-from zhashui_inspector.exchange.workbook import _lines
+from zhashui_inspector.exchange.workbook import _lines, _units
 
 UNIT = "县财政局"
 
@@ -18,7 +18,9 @@ def test_wrapped_lines_are_estimated_from_text_and_width() -> None:
     assert _lines("abcdefghij", 10) == 1
     assert _lines("abcdefghijk", 10) == 2
     assert _lines("第一行\n第二行\n第三行", 40) == 3
-    assert _lines("法" * 40, 47) == 2      # 40 CJK characters are about 70 units wide
+    assert _lines("法" * 23, 47) == 1      # a CJK character is two units wide in 宋体
+    assert _lines("法" * 24, 47) == 2
+    assert _lines("（法）2026", 10) == 1    # full-width brackets too, digits one unit
 
 
 def test_rows_grow_with_long_comments_and_headers(office_dir: Path, tmp_path: Path) -> None:
@@ -59,23 +61,41 @@ def test_conflicts_left_pending_by_a_cut_off_import_are_refreshed_on_open(
         assert office.ledger.meta(conflicts.PENDING_KEY) == ""
 
 
-def test_hashes_wrap_inside_their_column_when_printed(office_dir: Path, tmp_path: Path) -> None:
-    zs = issue(office_dir, tmp_path / "zs.sqlite", holder="张三")
+
+def test_no_printed_text_runs_past_its_column(office_dir: Path, tmp_path: Path) -> None:
+    """Text that does not wrap fits its column; text that wraps has the rows it needs
+    (a printout shows neither text cut off by the next cell nor text over the border)."""
+    zs = issue(office_dir, tmp_path / "zs.sqlite", holder="县气象局法规股股长")
     doc = tmp_path / "制度汇编.pdf"
     doc.write_bytes(b"%PDF-1.4 rules\n")
+    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
     with WorkFile.open(zs) as wf:
-        wf.update_item(UNIT, 7, rating="达标")
+        wf.update_item(UNIT, 7, rating="达标", comment="资料齐全")
         wf.add_evidence(UNIT, doc, item_no=7, kind="文件", caption="制度汇编")
-    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    first = hand_back(zs, tmp_path / "zs1.sqlite")
+    with WorkFile.open(zs) as wf:
+        wf.update_item(UNIT, 8, rating="基本达标", comment="台账不全")
+    with WorkFile.open(ls) as wf:
+        wf.update_item(UNIT, 7, rating="未达标", comment="未见公示")
+    do_import(office_dir, first)
+    do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"), first,  # replaces, then
+              hand_back(ls, tmp_path / "ls1.sqlite"))                     # older; disagrees
     book = load_workbook(office_dir / "master.xlsx")
-    for sheet_name in ("证据目录", "导入记录"):
-        sheet = book[sheet_name]
-        col = next(c for c in range(1, sheet.max_column + 1)
-                   if sheet.cell(3, c).value == "SHA-256")
-        cell = sheet.cell(4, col)
-        assert len(cell.value) == 64
-        assert cell.alignment.wrap_text, sheet_name
-        width = sheet.column_dimensions[cell.column_letter].width
-        lines = _lines(cell.value, width - 1)
-        assert lines >= 2, sheet_name               # 64 characters do not fit on one line
-        assert sheet.row_dimensions[4].height >= lines * 14, sheet_name
+    assert book["冲突"]["A4"].value == UNIT
+    assert {c.value for c in book["导入记录"]["D"]} >= {"已导入（替换较早交回）", "已忽略（较早交回）"}
+    checked = 0
+    for sheet in book:
+        for row in sheet.iter_rows(min_row=3):   # the header row and below
+            for cell in row:
+                if not isinstance(cell.value, str) or not cell.value:
+                    continue
+                width = sheet.column_dimensions[cell.column_letter].width
+                where = f"{sheet.title}!{cell.coordinate}"
+                if cell.alignment.wrap_text:
+                    lines = _lines(cell.value, width - 1)
+                    height = sheet.row_dimensions[cell.row].height or 15
+                    assert height >= lines * 14, where
+                else:
+                    assert _units(cell.value) <= width, where
+                checked += 1
+    assert checked > 100   # every sheet's text was looked at, hashes and names included

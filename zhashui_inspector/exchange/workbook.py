@@ -330,13 +330,16 @@ def _fit_height(ws: Worksheet, row: int, widths: list[tuple[int, float]], values
 
 
 def _lines(text: str, width: float) -> int:
-    """Wrapped lines of `text` in a column `width` characters wide (CJK is wider)."""
-    total = 0
-    for paragraph in text.split("\n"):
-        # UTF-8 length tells wide characters apart at C speed: CJK takes 3 bytes, ASCII 1
-        wide = (len(paragraph.encode("utf-8", "replace")) - len(paragraph)) / 2
-        total += max(1, math.ceil((len(paragraph) + 0.75 * wide) / width))
-    return total
+    """Wrapped lines of `text` in a column `width` units wide."""
+    return sum(max(1, math.ceil(_units(paragraph) / width)) for paragraph in text.split("\n"))
+
+
+def _units(line: str) -> float:
+    """Width of `line` in column units as Excel draws it in 宋体 10.5 pt: the unit is the
+    digit width of the workbook's default font, which an ASCII character of 宋体 matches
+    and a CJK character (or full-width punctuation) doubles."""
+    # UTF-8 length tells wide characters apart at C speed: CJK takes 3 bytes, ASCII 1
+    return len(line) + (len(line.encode("utf-8", "replace")) - len(line)) / 2
 
 
 def _first_layout(ws: Worksheet, columns: list[Column]) -> None:

@@ -210,7 +210,7 @@ def _evidence(ledger: Ledger) -> SheetSpec:
 CONFLICT_COLUMNS = [
     Column("单位", 12), Column("指标", 6), Column("指标内容", 40, wrap=True),
     Column("各方评定", 28, wrap=True), Column("状态", 8), Column("裁定结果", 9),
-    Column("裁定理由", 30, wrap=True), Column("裁定时间", 17), Column("发现时间", 17),
+    Column("裁定理由", 30, wrap=True), Column("裁定时间", 19), Column("发现时间", 19),
 ]
 
 
@@ -235,8 +235,9 @@ def _conflicts(ledger: Ledger) -> SheetSpec:
 # ---- 导入记录 ------------------------------------------------------------------------------
 
 LOG_COLUMNS = [
-    Column("序号", 6), Column("时间", 17), Column("文件名", 26, wrap=True), Column("结果", 12),
-    Column("说明", 48, wrap=True), Column("持有人", 10), Column("角色", 10), Column("轮次", 16),
+    Column("序号", 6), Column("时间", 19), Column("文件名", 26, wrap=True),
+    Column("结果", 12, wrap=True), Column("说明", 48, wrap=True),
+    Column("持有人", 10, wrap=True), Column("角色", 10), Column("轮次", 16, wrap=True),
     Column("交回次序", 8), Column("逾期", 6), Column("SHA-256", 23, wrap=True),
 ]
 
