@@ -35,7 +35,8 @@ from zhashui_inspector.exchange.issue import issue_work_file
 from zhashui_inspector.exchange.office import Office
 
 PASSPHRASE = "benchmark-passphrase"
-GOAL = 1.5
+GOAL = 1.5          # 50 files against openpyxl's load + save
+SCALING_GOAL = 2.2  # 100 files against 50
 RUNS = 3
 
 
@@ -152,9 +153,9 @@ def main() -> int:
              f"{t_book_n / base_n:.2f}×", ""),
             ("  per file (checks + ledger)", f"{(t_n - t_book_n) / n * 1000:.1f} ms", "", "", ""),
             (f"import {2 * n} files + workbook", f"{t_2n:.2f} s", f"{base_2n:.2f} s",
-             f"{t_2n / base_2n:.2f}×", f"≤ {GOAL}×"),
+             f"{t_2n / base_2n:.2f}×", ""),
             (f"  {2 * n} files vs {n}", f"{t_2n:.2f} s", f"{t_n:.2f} s", f"{t_2n / t_n:.2f}×",
-             "≈ 2× or less"),
+             f"≤ {SCALING_GOAL}×"),
             (f"re-import {n} unchanged files", f"{t_again:.2f} s", f"{base_n:.2f} s",
              f"{t_again / base_n:.2f}×", ""),
         ]
