@@ -61,7 +61,6 @@ def test_conflicts_left_pending_by_a_cut_off_import_are_refreshed_on_open(
         assert office.ledger.meta(conflicts.PENDING_KEY) == ""
 
 
-
 def test_no_printed_text_runs_past_its_column(office_dir: Path, tmp_path: Path) -> None:
     """Text that does not wrap fits its column; text that wraps has the rows it needs
     (a printout shows neither text cut off by the next cell nor text over the border)."""
