@@ -298,3 +298,33 @@ def test_a_new_file_is_read_once_and_a_known_one_is_never_copied(
     (result,) = do_import(office_dir, newer).results
     assert result.result == "replaced"
     assert calls[-1] == "receive"   # hashed first only if its size matched the first's
+
+
+def test_every_rating_reaches_the_ledger_exactly_as_in_the_file(office_dir: Path,
+                                                                tmp_path: Path) -> None:
+    """Ratings are written a hundred to a statement: 152 of them (two units) cross the
+    chunk boundary, and odd text (quotes, a NUL, a line break, characters outside the
+    BMP) and unrated items keep their exact values and types."""
+    units = ("县财政局", "下梁镇")
+    work = issue(office_dir, tmp_path / "zs.sqlite", units=units)
+    odd = ['引号"与\\反斜杠', "第一行\n第二行", "含\x00空字符", "生僻字𠮷😀", ""]
+    with WorkFile.open(work) as wf:
+        for unit in units:
+            for item in wf.catalogue.items():
+                rated = item.no % 7 != 0
+                wf.update_item(unit, item.no, rating="达标" if rated else None,
+                               methods=["查阅资料"] if rated else [],
+                               comment=odd[item.no % len(odd)])
+    back = hand_back(work, tmp_path / "zs-back.sqlite")
+    do_import(office_dir, back)
+    columns = "unit, item_no, rating, methods, comment, reason, updated_at"
+    typed = ", ".join(f"typeof({c})" for c in columns.split(", "))
+    with sqlite3.connect(back) as conn:
+        want = conn.execute(f"SELECT {columns}, {typed} FROM rating ORDER BY unit, item_no"
+                            ).fetchall()
+    with sqlite3.connect(office_dir / "ledger.sqlite") as conn:
+        have = conn.execute(f"SELECT {columns}, {typed} FROM rating ORDER BY unit, item_no"
+                            ).fetchall()
+    assert len(want) == 152
+    assert have == want
+    assert any("\x00" in row[4] for row in have) and any(row[2] is None for row in have)

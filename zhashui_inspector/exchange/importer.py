@@ -358,10 +358,21 @@ def _insert_source(conn: sqlite3.Connection, checked: CheckedFile, late: bool, a
     return int(cur.lastrowid or 0)
 
 
+_RATING_ROW = "(?,?,?,?,?,?,?,?)"
+_ROWS_PER_INSERT = 100   # 800 parameters: under the 999 that SQLite allowed before 3.32
+
+
 def _insert_rows(conn: sqlite3.Connection, source_id: int, checked: CheckedFile) -> None:
-    conn.executemany(
-        "INSERT INTO rating (source_id, unit, item_no, rating, methods, comment, reason,"
-        " updated_at) VALUES (?,?,?,?,?,?,?,?)", [(source_id, *r) for r in checked.ratings])
+    # A hundred ratings a statement: executemany steps once per row and gives up the
+    # interpreter lock at each step, then waits to get it back from the checking thread
+    # (a thousand ratings for a team that covers every unit).
+    ratings = checked.ratings
+    for start in range(0, len(ratings), _ROWS_PER_INSERT):
+        chunk = ratings[start:start + _ROWS_PER_INSERT]
+        conn.execute(
+            "INSERT INTO rating (source_id, unit, item_no, rating, methods, comment, reason,"
+            " updated_at) VALUES " + ",".join([_RATING_ROW] * len(chunk)),
+            [value for row in chunk for value in (source_id, *row)])
     conn.executemany(
         "INSERT INTO evidence (source_id, unit, item_no, sha256, name, kind, caption, size,"
         " mime, added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
