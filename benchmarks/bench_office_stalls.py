@@ -3,8 +3,9 @@
     python benchmarks/bench_office_stalls.py [--files 50] [--photos 40] [--profile]
 
 The returned files are made like `bench_import.py` makes them (issued by a real office
-folder, three units each, all 76 items rated), and the first `--photos` of them also
-carry one 12-megapixel photo as evidence, so the county report has thumbnails to make.
+folder, every unit of the round in each, all 76 items rated), and the first `--photos`
+of them also carry one 12-megapixel photo as evidence, so the county report has
+thumbnails to make.
 The teams disagree on some items, so the import also finds conflicts.
 
 A child process (QT_QPA_PLATFORM=offscreen unless a display is set) opens the real
