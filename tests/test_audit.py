@@ -98,22 +98,23 @@ def test_entry_hash_spells_the_body_as_the_canonical_encoder_does() -> None:
 
 
 def test_entries_with_the_same_payload_replay_independently(practice_file: Path) -> None:
-    """Equal payload texts are decoded once and shared; the replay must still keep one
-    state per item, so an edit to one of them is found and the other stays intact."""
+    """Equal payload texts are decoded once and their state shared; the replay must still
+    keep one state per item, so an edit to one of them is found and named."""
     from zhashui_inspector.core import audit
 
     with WorkFile.open(practice_file) as wf:
         for no in (1, 2, 3):
             wf.update_item("县财政局", no, rating="达标", methods=["查阅资料"])
         wf.update_item("县财政局", 2, rating="达标", methods=["查阅资料"], comment="补充")
-        wf.update_item("县财政局", 2, rating="达标", methods=["查阅资料"])  # same text again
+        wf.update_item("县财政局", 2, rating="达标", methods=["查阅资料"], comment="")  # as before
     conn = sqlite3.connect(practice_file)
     payloads = [r[0] for r in conn.execute("SELECT payload FROM audit WHERE action = 'rate'")]
     assert len(payloads) == 5 and len(set(payloads)) == 2
     report, state = audit.check_chain(conn)
     assert report.ok and audit.verify(conn).ok
-    state.ratings[("县财政局", 1)]["methods"].append("实地查看")
-    assert state.ratings[("县财政局", 3)]["methods"] == ["查阅资料"]
+    assert state.ratings[("县财政局", 1)] == state.ratings[("县财政局", 3)] == (
+        "达标", ("查阅资料",), "", "") == state.ratings[("县财政局", 2)]
+    assert state.ratings == audit.current_state(conn).ratings
     conn.execute("UPDATE rating SET methods = '[\"实地查看\"]' WHERE item_no = 3")
     report = audit.verify(conn)
     assert not report.ok and "县财政局 第 3 项" in report.problem

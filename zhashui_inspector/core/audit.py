@@ -61,11 +61,16 @@ def append(conn: sqlite3.Connection, at: str, actor: str, action: str,
     return seq
 
 
+# One item's rating as the log and the table both give it: (rating, methods, comment,
+# reason). A tuple, so that equal ratings can share one (and a thousand are cheap).
+RatingState = tuple[Any, tuple[Any, ...], Any, Any]
+
+
 @dataclass
 class ReplayState:
     """What the log says the file holds."""
 
-    ratings: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    ratings: dict[tuple[str, int], RatingState] = field(default_factory=dict)
     evidence: dict[int, dict[str, Any]] = field(default_factory=dict)
     self_reports: dict[str, str] = field(default_factory=dict)
     signoffs: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -86,6 +91,8 @@ def check_chain(conn: sqlite3.Connection) -> tuple[AuditReport, ReplayState]:
     expected_seq = 1
     count = 0
     decode = _payload_decoder()
+    rated = _rating_decoder(decode)
+    ratings = state.ratings
     for seq, at, actor, action, unit, item_no, payload, prev_hash, digest in conn.execute(
         "SELECT seq, at, actor, action, unit, item_no, payload, prev_hash, hash"
         " FROM audit ORDER BY seq"
@@ -97,7 +104,11 @@ def check_chain(conn: sqlite3.Connection) -> tuple[AuditReport, ReplayState]:
                                            payload) != digest:
             return AuditReport(False, count, f"审计日志第 {seq} 条记录被改动过", seq), state
         try:
-            _apply(state, action, unit, item_no, decode(payload))
+            if action == "rate":   # nearly every entry: kept out of `_apply`'s branches
+                assert unit is not None and item_no is not None
+                ratings[(unit, item_no)] = rated(payload)
+            else:
+                _apply(state, action, unit, item_no, decode(payload))
         except (ValueError, KeyError, TypeError):
             return AuditReport(False, count, f"审计日志第 {seq} 条记录内容无法解读", seq), state
         prev = digest
@@ -120,15 +131,24 @@ def _payload_decoder() -> Callable[[str], Any]:
     return decode
 
 
+def _rating_decoder(decode: Callable[[str], Any]) -> Callable[[str], RatingState]:
+    """A rate entry's payload text as a `RatingState`, made once per distinct text."""
+    seen: dict[str, RatingState] = {}
+
+    def rated(text: str) -> RatingState:
+        try:
+            return seen[text]
+        except KeyError:
+            payload = decode(text)
+            value = seen[text] = (payload["rating"], tuple(payload["methods"]),
+                                  payload["comment"], payload["reason"])
+            return value
+    return rated
+
+
 def _apply(state: ReplayState, action: str, unit: str | None, item_no: int | None,
            payload: dict[str, Any]) -> None:
-    if action == "rate":
-        assert unit is not None and item_no is not None
-        state.ratings[(unit, item_no)] = {
-            "rating": payload["rating"], "methods": list(payload["methods"]),
-            "comment": payload["comment"], "reason": payload["reason"],
-        }
-    elif action == "evidence_add":
+    if action == "evidence_add":
         state.evidence[int(payload["id"])] = {k: payload[k] for k in EVIDENCE_FIELDS}
     elif action == "evidence_edit":
         state.evidence[int(payload["id"])].update(kind=payload["kind"], caption=payload["caption"])
@@ -151,13 +171,16 @@ SIGNOFF_FIELDS = ("id", "unit", "signer", "signed_at", "signature_sha256", "dige
 def current_state(conn: sqlite3.Connection) -> ReplayState:
     """What the tables hold, in the replay's shape."""
     state = ReplayState()
+    ratings = state.ratings
     for unit, no, rating, methods, comment, reason in conn.execute(
         "SELECT unit, item_no, rating, methods, comment, reason FROM rating"
     ):
-        decoded = decode_methods(methods)
-        state.ratings[(unit, no)] = {
-            "rating": rating, "comment": comment, "reason": reason,
-            "methods": list(decoded) if isinstance(decoded, tuple) else json.loads(methods)}
+        decoded: Any = decode_methods(methods)
+        if decoded is None:   # not a list of texts: compared as the log's would be
+            decoded = json.loads(methods)
+            if isinstance(decoded, list):
+                decoded = tuple(decoded)
+        ratings[(unit, no)] = (rating, decoded, comment, reason)
     cols = ", ".join(EVIDENCE_FIELDS)
     for row in conn.execute(f"SELECT {cols} FROM evidence WHERE removed_at IS NULL"):
         state.evidence[row[0]] = dict(zip(EVIDENCE_FIELDS, row, strict=True))
