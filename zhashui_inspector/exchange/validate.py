@@ -308,26 +308,35 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
     ratings, methods = set(catalogue.ratings), set(catalogue.methods)
     rows = conn.execute("SELECT unit, item_no, rating, methods, comment, reason, updated_at"
                         " FROM rating ORDER BY unit, item_no").fetchall()
+    by_unit = ident.role == "unit"
+    methods_seen: dict[object, tuple[str, ...]] = {}   # each distinct text checked once
     for unit, no, rating, methods_json, comment, reason, _at in rows:
-        where = f"{unit} 第 {no} 项"
         if not isinstance(no, int) or not catalogue.has_item(no):
             raise Rejected(f"含有创建标准中没有的指标（{unit} 第 {no} 项）")
         if rating is not None and rating not in ratings:
-            raise Rejected(f"{where}的评定结果“{rating}”不在创建标准的评定等次中")
-        used = audit.decode_methods(methods_json)
+            raise Rejected(f"{_where(unit, no)}的评定结果“{rating}”不在创建标准的评定等次中")
+        used = methods_seen.get(methods_json)
         if used is None:
-            raise Rejected(f"{where}的核查方式无法解读")
-        bad = [m for m in used if m not in methods]
-        if bad:
-            raise Rejected(f"{where}的核查方式“{bad[0]}”不在创建标准的核查方式中")
-        if ident.role == "unit" and (rating not in (None, NOT_APPLICABLE) or used):
-            raise Rejected(f"单位自查文件中含有评定等次或核查方式（{where}），单位只能说明不适用的指标")
+            used = audit.decode_methods(methods_json)
+            if used is None:
+                raise Rejected(f"{_where(unit, no)}的核查方式无法解读")
+            bad = [m for m in used if m not in methods]
+            if bad:
+                raise Rejected(f"{_where(unit, no)}的核查方式“{bad[0]}”不在创建标准的核查方式中")
+            methods_seen[methods_json] = used
+        if by_unit and (rating not in (None, NOT_APPLICABLE) or used):
+            raise Rejected(f"单位自查文件中含有评定等次或核查方式（{_where(unit, no)}），"
+                           "单位只能说明不适用的指标")
         if not isinstance(comment, str) or not isinstance(reason, str):
-            raise Rejected(f"{where}的意见或理由不是文本")
+            raise Rejected(f"{_where(unit, no)}的意见或理由不是文本")
     for unit, no, rating, _m, _c, reason, _at in rows:
         if rating == NOT_APPLICABLE and not reason.strip():
             raise Rejected(f"{unit} 第 {no} 项评为“不适用”但未说明理由")
-    checked.ratings = [tuple(r) for r in rows]
+    checked.ratings = rows   # tuples already: the file's connection has no row factory
+
+
+def _where(unit: str, no: int) -> str:
+    return f"{unit} 第 {no} 项"
 
 
 def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue, checked: CheckedFile) -> None:
