@@ -9,9 +9,10 @@ self-check file contributes notes, evidence and its self-report, never ratings.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import operator
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -112,13 +113,15 @@ def unit_views(ledger: Ledger, units: Iterable[str] | None = None,
     wanted = list(units) if units is not None else [u.name for u in catalogue.units]
     sources = current_sources(ledger)
     by_id = {s.id: s for s in sources}
-    ratings: dict[str, dict[int, list[tuple[SourceRow, tuple]]]] = defaultdict(
-        lambda: defaultdict(list))
-    for row in ledger.conn.execute(
-            "SELECT r.source_id, r.unit, r.item_no, r.rating, r.methods, r.comment, r.reason"
-            " FROM rating r JOIN source s ON s.id = r.source_id WHERE s.current = 1"
-            " ORDER BY s.holder, s.id"):
-        ratings[row[1]][row[2]].append((by_id[row[0]], row))
+    # SQLite sorts the rows by item, then by who rated (tens of thousands when many
+    # teams cover every unit); each item's run of rows is then taken whole
+    ratings: dict[tuple[str, int], list[tuple[SourceRow, tuple]]] = {
+        key: [(by_id[row[0]], row) for row in rows] for key, rows in itertools.groupby(
+            ledger.conn.execute(
+                "SELECT r.source_id, r.unit, r.item_no, r.rating, r.methods, r.comment,"
+                " r.reason FROM rating r JOIN source s ON s.id = r.source_id"
+                " WHERE s.current = 1 ORDER BY r.unit, r.item_no, s.holder, s.id"),
+            key=operator.itemgetter(1, 2))}
     evidence_counts: dict[tuple[str, int], int] = {
         (u, n): c for u, n, c in ledger.conn.execute(
             "SELECT e.unit, e.item_no, count(*) FROM evidence e JOIN source s"
@@ -131,7 +134,7 @@ def unit_views(ledger: Ledger, units: Iterable[str] | None = None,
     for name in wanted:
         unit = catalogue.unit(name)
         items = tuple(
-            _merge_item(catalogue, no, ratings[name].get(no, []), conflicts.get((name, no)),
+            _merge_item(catalogue, no, ratings.get((name, no), []), conflicts.get((name, no)),
                         evidence_counts.get((name, no), 0))
             for no in (i.no for i in catalogue.items()))
         unit_sources = tuple(s for s in sources if name in s.units)
