@@ -107,13 +107,15 @@ def test_entries_with_the_same_payload_replay_independently(practice_file: Path)
             wf.update_item("县财政局", no, rating="达标", methods=["查阅资料"])
         wf.update_item("县财政局", 2, rating="达标", methods=["查阅资料"], comment="补充")
         wf.update_item("县财政局", 2, rating="达标", methods=["查阅资料"], comment="")  # as before
+        wf.update_item("县财政局", 4, rating="达标", methods=["查阅资料"], comment="补充")
     conn = sqlite3.connect(practice_file)
     payloads = [r[0] for r in conn.execute("SELECT payload FROM audit WHERE action = 'rate'")]
-    assert len(payloads) == 5 and len(set(payloads)) == 2
+    assert len(payloads) == 6 and len(set(payloads)) == 2
     report, state = audit.check_chain(conn)
     assert report.ok and audit.verify(conn).ok
     assert state.ratings[("县财政局", 1)] == state.ratings[("县财政局", 3)] == (
         "达标", ("查阅资料",), "", "") == state.ratings[("县财政局", 2)]
+    assert state.ratings[("县财政局", 4)] == ("达标", ("查阅资料",), "补充", "")
     assert state.ratings == audit.current_state(conn).ratings
     conn.execute("UPDATE rating SET methods = '[\"实地查看\"]' WHERE item_no = 3")
     report = audit.verify(conn)
