@@ -6,9 +6,10 @@ Every returned file is issued by a real office folder and filled through the wor
 API: as the issue sets the case, each covers every unit of the round (the 12 units of
 the 13 namings) with all 76 items rated, with methods and a comment on some, and a few
 items disagree between files. `--units-per-file 3` makes team files of three units
-instead, as a review team's file would be. The timed import runs every check (copy and hash, integrity_check, catalogue
-hash, MAC, vocabularies, evidence hashes, audit replay, sign-off digests), writes the
-archive and the ledger, and rewrites the master workbook once at the end.
+instead, as a review team's file would be. The timed import runs every check (copy and
+hash, integrity_check, catalogue hash, MAC, vocabularies, evidence hashes, audit replay,
+sign-off digests), writes the archive and the ledger, and rewrites the master workbook
+once at the end.
 
 The baseline, measured in the same run, is what openpyxl alone needs to load and save
 the resulting workbook. Also shown: the same import with twice the files, and a

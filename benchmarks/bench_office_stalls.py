@@ -5,8 +5,8 @@
 The returned files are made like `bench_import.py` makes them (issued by a real office
 folder, every unit of the round in each, all 76 items rated), and the first `--photos`
 of them also carry one 12-megapixel photo as evidence, so the county report has
-thumbnails to make.
-The teams disagree on some items, so the import also finds conflicts.
+thumbnails to make. The files disagree on some items, so the import also finds
+conflicts.
 
 A child process (QT_QPA_PLATFORM=offscreen unless a display is set) opens the real
 OfficeWindow on the office folder and drives the code paths its buttons call:

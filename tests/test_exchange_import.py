@@ -7,6 +7,7 @@ import datetime
 import shutil
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -319,12 +320,11 @@ def test_every_rating_reaches_the_ledger_exactly_as_in_the_file(office_dir: Path
     do_import(office_dir, back)
     columns = "unit, item_no, rating, methods, comment, reason, updated_at"
     typed = ", ".join(f"typeof({c})" for c in columns.split(", "))
-    with sqlite3.connect(back) as conn:
-        want = conn.execute(f"SELECT {columns}, {typed} FROM rating ORDER BY unit, item_no"
-                            ).fetchall()
-    with sqlite3.connect(office_dir / "ledger.sqlite") as conn:
-        have = conn.execute(f"SELECT {columns}, {typed} FROM rating ORDER BY unit, item_no"
-                            ).fetchall()
+    query = f"SELECT {columns}, {typed} FROM rating ORDER BY unit, item_no"
+    with closing(sqlite3.connect(back)) as conn:
+        want = conn.execute(query).fetchall()
+    with closing(sqlite3.connect(office_dir / "ledger.sqlite")) as conn:
+        have = conn.execute(query).fetchall()
     assert len(want) == 152
     assert have == want
     assert any("\x00" in row[4] for row in have) and any(row[2] is None for row in have)
