@@ -301,11 +301,12 @@ def test_a_new_file_is_read_once_and_a_known_one_is_never_copied(
     assert calls[-1] == "receive"   # hashed first only if its size matched the first's
 
 
-def test_every_rating_reaches_the_ledger_exactly_as_in_the_file(office_dir: Path,
+def test_every_rating_and_record_reaches_the_ledger_exactly_as_in_the_file(office_dir: Path,
                                                                 tmp_path: Path) -> None:
-    """Ratings are written a hundred to a statement: 152 of them (two units) cross the
-    chunk boundary, and odd text (quotes, a NUL, a line break, characters outside the
-    BMP) and unrated items keep their exact values and types."""
+    """Rows are written many to a statement (as many as SQLite's oldest limit of 999
+    values allows): 152 ratings and 105 evidence records cross the chunk boundary, and
+    odd text (quotes, a NUL, a line break, characters outside the BMP), unrated items and
+    evidence for the unit as a whole keep their exact values and types."""
     units = ("县财政局", "下梁镇")
     work = issue(office_dir, tmp_path / "zs.sqlite", units=units)
     odd = ['引号"与\\反斜杠', "第一行\n第二行", "含\x00空字符", "生僻字𠮷😀", ""]
@@ -316,15 +317,26 @@ def test_every_rating_reaches_the_ledger_exactly_as_in_the_file(office_dir: Path
                 wf.update_item(unit, item.no, rating="达标" if rated else None,
                                methods=["查阅资料"] if rated else [],
                                comment=odd[item.no % len(odd)])
+        for n in range(105):    # 99 evidence records of 10 values fit one statement
+            doc = tmp_path / f"台账{n:03d}.txt"
+            doc.write_text(f"第 {n} 份", encoding="utf-8")
+            wf.add_evidence(units[n % 2], doc, item_no=1 + n % 76 if n % 9 else None,
+                            kind="文件", caption=odd[n % len(odd)])
     back = hand_back(work, tmp_path / "zs-back.sqlite")
     do_import(office_dir, back)
-    columns = "unit, item_no, rating, methods, comment, reason, updated_at"
-    typed = ", ".join(f"typeof({c})" for c in columns.split(", "))
-    query = f"SELECT {columns}, {typed} FROM rating ORDER BY unit, item_no"
-    with closing(sqlite3.connect(back)) as conn:
-        want = conn.execute(query).fetchall()
-    with closing(sqlite3.connect(office_dir / "ledger.sqlite")) as conn:
-        have = conn.execute(query).fetchall()
-    assert len(want) == 152
-    assert have == want
-    assert any("\x00" in row[4] for row in have) and any(row[2] is None for row in have)
+    have: dict[str, list[tuple[Any, ...]]] = {}
+    for table, columns, count in (
+            ("rating", "unit, item_no, rating, methods, comment, reason, updated_at", 152),
+            ("evidence", "unit, item_no, sha256, name, kind, caption, size, mime, added_at",
+             105)):
+        typed = ", ".join(f"typeof({c})" for c in columns.split(", "))
+        query = f"SELECT {columns}, {typed} FROM {table} ORDER BY {columns}"
+        with closing(sqlite3.connect(back)) as conn:
+            want = conn.execute(query).fetchall()
+        with closing(sqlite3.connect(office_dir / "ledger.sqlite")) as conn:
+            have[table] = conn.execute(query).fetchall()
+        assert len(want) == count, table
+        assert have[table] == want, table
+    assert any("\x00" in row[4] for row in have["rating"])
+    assert any(row[2] is None for row in have["rating"])
+    assert any(row[1] is None for row in have["evidence"])

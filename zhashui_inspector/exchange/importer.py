@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zhashui_inspector.core.blobstore import Aborted, sha256_of
 from zhashui_inspector.core.catalogue import canonical_content
@@ -358,31 +358,34 @@ def _insert_source(conn: sqlite3.Connection, checked: CheckedFile, late: bool, a
     return int(cur.lastrowid or 0)
 
 
-_RATING_ROW = "(?,?,?,?,?,?,?,?)"
-_ROWS_PER_INSERT = 100   # 800 parameters: under the 999 that SQLite allowed before 3.32
+_MAX_PARAMETERS = 999   # what SQLite allowed in one statement before 3.32
 
 
 def _insert_rows(conn: sqlite3.Connection, source_id: int, checked: CheckedFile) -> None:
-    # A hundred ratings a statement: executemany steps once per row and gives up the
-    # interpreter lock at each step, then waits to get it back from the checking thread
-    # (a thousand ratings for a team that covers every unit).
-    ratings = checked.ratings
-    for start in range(0, len(ratings), _ROWS_PER_INSERT):
-        chunk = ratings[start:start + _ROWS_PER_INSERT]
-        conn.execute(
-            "INSERT INTO rating (source_id, unit, item_no, rating, methods, comment, reason,"
-            " updated_at) VALUES " + ",".join([_RATING_ROW] * len(chunk)),
-            [value for row in chunk for value in (source_id, *row)])
-    conn.executemany(
-        "INSERT INTO evidence (source_id, unit, item_no, sha256, name, kind, caption, size,"
-        " mime, added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(source_id, *r) for r in checked.evidence])
-    conn.executemany(
-        "INSERT INTO self_report (source_id, unit, text, updated_at) VALUES (?,?,?,?)",
-        [(source_id, *r) for r in checked.self_reports])
-    conn.executemany(
-        "INSERT INTO signoff (source_id, unit, signer, signed_at, signature_sha256, digest)"
-        " VALUES (?,?,?,?,?,?)", [(source_id, *r) for r in checked.signoffs])
+    _insert_all(conn, "rating", ("unit", "item_no", "rating", "methods", "comment", "reason",
+                                 "updated_at"), source_id, checked.ratings)
+    _insert_all(conn, "evidence", ("unit", "item_no", "sha256", "name", "kind", "caption",
+                                   "size", "mime", "added_at"), source_id, checked.evidence)
+    _insert_all(conn, "self_report", ("unit", "text", "updated_at"), source_id,
+                checked.self_reports)
+    _insert_all(conn, "signoff", ("unit", "signer", "signed_at", "signature_sha256", "digest"),
+                source_id, checked.signoffs)
+
+
+def _insert_all(conn: sqlite3.Connection, table: str, columns: tuple[str, ...],
+                source_id: int, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert `rows` (each prefixed with `source_id`) as few statements of many rows.
+
+    executemany steps once per row and gives up the interpreter lock at every step, then
+    waits to get it back from the checking thread: a file covering every unit has a
+    thousand ratings, a unit's self-check file hundreds of evidence records."""
+    placeholders = "(" + ",".join("?" * (len(columns) + 1)) + ")"
+    per_statement = _MAX_PARAMETERS // (len(columns) + 1)
+    head = f"INSERT INTO {table} (source_id, {', '.join(columns)}) VALUES "
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        conn.execute(head + ",".join([placeholders] * len(chunk)),
+                     [value for row in chunk for value in (source_id, *row)])
 
 
 def _log(conn: sqlite3.Connection, result: ImportResult, at: str, file_id: str | None,
