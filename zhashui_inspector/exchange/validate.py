@@ -312,7 +312,7 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
     methods_seen: dict[object, tuple[str, ...]] = {}   # each distinct text checked once
     for unit, no, rating, methods_json, comment, reason, _at in rows:
         if not isinstance(no, int) or not catalogue.has_item(no):
-            raise Rejected(f"含有创建标准中没有的指标（{unit} 第 {no} 项）")
+            raise Rejected(f"含有创建标准中没有的指标（{_where(unit, no)}）")
         if rating is not None and rating not in ratings:
             raise Rejected(f"{_where(unit, no)}的评定结果“{rating}”不在创建标准的评定等次中")
         used = methods_seen.get(methods_json)
@@ -331,7 +331,7 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
             raise Rejected(f"{_where(unit, no)}的意见或理由不是文本")
     for unit, no, rating, _m, _c, reason, _at in rows:
         if rating == NOT_APPLICABLE and not reason.strip():
-            raise Rejected(f"{unit} 第 {no} 项评为“不适用”但未说明理由")
+            raise Rejected(f"{_where(unit, no)}评为“不适用”但未说明理由")
     checked.ratings = rows   # tuples already: the file's connection has no row factory
 
 
@@ -349,7 +349,7 @@ def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue, checked: Chec
     verified: set[str] = set()
     for unit, no, sha, name, kind, _cap, size, _mime, _at, recorded, stored in rows:
         if no is not None and (not isinstance(no, int) or not catalogue.has_item(no)):
-            raise Rejected(f"佐证材料“{name}”挂在创建标准中没有的指标上（{unit} 第 {no} 项）")
+            raise Rejected(f"佐证材料“{name}”挂在创建标准中没有的指标上（{_where(unit, no)}）")
         if kind not in kinds:
             raise Rejected(f"佐证材料“{name}”的类别“{kind}”不在创建标准的材料类别中")
         if stored is None:
