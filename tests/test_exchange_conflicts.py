@@ -3,13 +3,20 @@ when the sides agree; and the office's decisions beside the policy's suggestion.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from exchange_support import do_import, hand_back, issue, ledger_rows, rate_all
 
 from zhashui_inspector.core.errors import ValidationError
-from zhashui_inspector.exchange.conflicts import decide, list_conflicts, resolve
+from zhashui_inspector.exchange.conflicts import (
+    decide,
+    list_conflicts,
+    resolve,
+    side_details,
+)
+from zhashui_inspector.exchange.ledger import CURRENT_RATINGS
 from zhashui_inspector.exchange.merged import unit_views
 from zhashui_inspector.exchange.office import Office
 
@@ -129,3 +136,40 @@ def test_decisions_are_kept_beside_the_suggestion(office_dir: Path, tmp_path: Pa
     _item3, view = _item(office_dir, 3)
     assert view.decision is not None
     assert (view.decision.outcome, view.decision.reason) == ("黄牌", "复核后改为黄牌")
+
+
+def test_a_ledger_with_the_old_rating_index_loses_it_and_nothing_else(
+        office_dir: Path, tmp_path: Path) -> None:
+    """Ledgers made before kept an index on rating(unit, item_no) that every import
+    rewrote nearly whole; opening one drops it, and the sides are found as before."""
+    _setup(office_dir, tmp_path)
+    ledger_path = office_dir / "ledger.sqlite"
+    conn = sqlite3.connect(ledger_path)
+    conn.execute("CREATE INDEX rating_unit ON rating(unit, item_no)")
+    conn.commit()
+    before = conn.execute("SELECT * FROM rating ORDER BY source_id, unit, item_no").fetchall()
+    conn.close()
+
+    with Office.open(office_dir) as office:
+        names = {n for (n,) in office.ledger.conn.execute(
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'rating' AND type = 'index'")}
+        assert "rating_unit" not in names and names   # the primary key's index stays
+        assert office.ledger.conn.execute(
+            "SELECT * FROM rating ORDER BY source_id, unit, item_no").fetchall() == before
+        sides = side_details(office, UNIT, 3)
+    assert [(s.holder, s.rating, s.comment) for s in sides] == [("张三", "达标", ""),
+                                                               ("李四", "未达标", "未见台账")]
+
+
+def test_the_conflict_queries_reach_ratings_through_their_sources(
+        office_dir: Path, tmp_path: Path) -> None:
+    """Each current source's ratings of the unit are found by the primary key: a plan
+    that scanned the rating table would read every file's every rating for each unit."""
+    _setup(office_dir, tmp_path)
+    with Office.open(office_dir) as office:
+        conn = office.ledger.conn
+        for where in ("r.unit = ?", "r.unit = ? AND r.item_no = 1"):
+            plan = " | ".join(row[3] for row in conn.execute(
+                f"EXPLAIN QUERY PLAN SELECT r.rating {CURRENT_RATINGS}"
+                f" WHERE s.current = 1 AND {where}", (UNIT,)))
+            assert "SEARCH r USING" in plan and "SCAN r" not in plan, plan

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zhashui_inspector.core.audit import canonical
 from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.core.records import now_iso
-from zhashui_inspector.exchange.ledger import CONFLICTS_PENDING
+from zhashui_inspector.exchange.ledger import CONFLICTS_PENDING, CURRENT_RATINGS
 from zhashui_inspector.exchange.merged import STATUS_LABELS, unit_views
 from zhashui_inspector.exchange.office import Office
 
@@ -77,8 +77,8 @@ def refresh(conn: sqlite3.Connection, units: Iterable[str], at: str) -> None:
     SQLite finds the disagreeing items; only those and the items with a conflict row are
     looked at in Python, so the cost stays small however many files cover the unit.
     """
-    current = ("FROM rating r JOIN source s ON s.id = r.source_id WHERE s.current = 1"
-               " AND s.role = 'inspector' AND r.unit = ? AND r.rating IS NOT NULL")
+    current = (f"{CURRENT_RATINGS} WHERE s.current = 1 AND s.role = 'inspector'"
+               " AND r.unit = ? AND r.rating IS NOT NULL")
     for unit in units:
         disagreeing = {no for (no,) in conn.execute(
             f"SELECT r.item_no {current} GROUP BY r.item_no"
@@ -133,7 +133,7 @@ def side_details(office: Office, unit: str, item_no: int) -> list[SideDetail]:
     """Every current file's entry for the item: inspectors first, then the unit's own."""
     rows = office.ledger.conn.execute(
         "SELECT s.holder, s.role, s.file_name, r.rating, r.methods, r.comment, r.reason"
-        " FROM rating r JOIN source s ON s.id = r.source_id WHERE s.current = 1"
+        f" {CURRENT_RATINGS} WHERE s.current = 1"
         " AND r.unit = ? AND r.item_no = ? ORDER BY s.role = 'unit', s.holder, s.id",
         (unit, item_no)).fetchall()
     return [SideDetail(h, role, name, rating, tuple(json.loads(m)), c, reason)

@@ -10,6 +10,7 @@ office's decisions and a log of every import attempt. Each operation is one tran
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +21,19 @@ from zhashui_inspector.core.catalogue import Catalogue, Policy, copy_catalogue
 from zhashui_inspector.core.errors import NewerFormatError, WorkFileError
 from zhashui_inspector.core.store import transaction
 
+log = logging.getLogger(__name__)
 LEDGER_VERSION = 1
 CONFLICTS_PENDING = "conflicts_pending"   # meta key: units whose conflicts need a refresh
 LEDGER_NAME = "ledger.sqlite"
+# Indexes earlier ledgers had and this one drops when it opens them. rating(unit,
+# item_no): a file's thousand ratings landed all over it, so each import rewrote most
+# of its pages and a batch grew with the square of its size; the queries go from the
+# current sources to their ratings by the primary key instead.
+OBSOLETE_INDEXES = ("rating_unit",)
+# The current sources first (a few dozen), then each one's ratings of a unit or an item
+# by the rating table's primary key (source_id, unit, item_no). CROSS JOIN keeps SQLite
+# to that order: left to choose, it scans every rating and looks up its source.
+CURRENT_RATINGS = "FROM source s CROSS JOIN rating r ON r.source_id = s.id"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,7 +70,6 @@ CREATE TABLE rating (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (source_id, unit, item_no)
 );
-CREATE INDEX rating_unit ON rating(unit, item_no);
 CREATE TABLE evidence (
     id INTEGER PRIMARY KEY,
     source_id INTEGER NOT NULL REFERENCES source(id),
@@ -152,6 +162,7 @@ class Ledger:
             if version < 1:
                 raise WorkFileError("台账文件无法识别")
             self.catalogue = Catalogue.from_connection(self.conn)
+            _drop_obsolete_indexes(self.conn)
         except (sqlite3.DatabaseError, ValueError) as exc:
             self.conn.close()
             raise WorkFileError("台账文件已损坏，无法读取", detail=str(exc)) from exc
@@ -203,6 +214,20 @@ class Ledger:
             return list(cur.execute(sql, args))
         finally:
             cur.close()
+
+
+def _drop_obsolete_indexes(conn: sqlite3.Connection) -> None:
+    """Drop what `OBSOLETE_INDEXES` names (one small write, once per ledger). A ledger
+    that cannot be written keeps them: they cost only speed."""
+    marks = ",".join("?" * len(OBSOLETE_INDEXES))
+    found = [name for (name,) in conn.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
+        OBSOLETE_INDEXES)]
+    try:
+        for name in found:
+            conn.execute(f'DROP INDEX IF EXISTS "{name}"')
+    except sqlite3.OperationalError as exc:   # read-only, or busy past the timeout
+        log.warning("could not drop obsolete ledger indexes %s: %s", found, exc)
 
 
 def ledger_error(exc: sqlite3.Error) -> WorkFileError:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from zhashui_inspector.core.catalogue import Catalogue, Policy
 from zhashui_inspector.core.policy import UnitScore, score_unit
-from zhashui_inspector.exchange.ledger import Ledger
+from zhashui_inspector.exchange.ledger import CURRENT_RATINGS, Ledger
 
 NOT_APPLICABLE = "不适用"
 STATUS_LABELS = {"open": "待解决", "resolved": "已裁定", "cleared": "已一致"}
@@ -119,7 +119,7 @@ def unit_views(ledger: Ledger, units: Iterable[str] | None = None,
         key: [(by_id[row[0]], row) for row in rows] for key, rows in itertools.groupby(
             ledger.conn.execute(
                 "SELECT r.source_id, r.unit, r.item_no, r.rating, r.methods, r.comment,"
-                " r.reason FROM rating r JOIN source s ON s.id = r.source_id"
+                f" r.reason {CURRENT_RATINGS}"
                 " WHERE s.current = 1 ORDER BY r.unit, r.item_no, s.holder, s.id"),
             key=operator.itemgetter(1, 2))}
     evidence_counts: dict[tuple[str, int], int] = {
