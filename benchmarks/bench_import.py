@@ -13,7 +13,7 @@ once at the end.
 
 The baseline, measured in the same run, is what openpyxl alone needs to load and save
 the resulting workbook. Also shown: the same import with twice the files, and a
-re-import of the same files (all unchanged). Each import is timed three times, each time
+re-import of the same files (all unchanged). Each import is timed five times, each time
 into a fresh copy of the office, and the median is shown. Prints a table; asserts nothing.
 """
 
@@ -39,7 +39,7 @@ from zhashui_inspector.exchange.office import Office
 PASSPHRASE = "benchmark-passphrase"
 GOAL = 1.5          # 50 files against openpyxl's load + save
 SCALING_GOAL = 2.2  # 100 files against 50
-RUNS = 3
+RUNS = 5
 
 
 def make_returns(office_dir: Path, out_dir: Path, count: int, seed: int,
