@@ -60,9 +60,11 @@ def with_photos(data: CountyData, photos: list[bytes], count: int) -> CountyData
 
 
 def plain_reportlab(data: CountyData, out: Path, images: list[bytes | None]) -> None:
-    """The same story, laid out by plain reportlab with the given image bytes."""
-    from reportlab.platypus import PageBreak, SimpleDocTemplate
+    """The same story, laid out by plain reportlab with the given image bytes (and with
+    reportlab's own Paragraph, which breaks its lines again at every wrap)."""
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
+    from zhashui_inspector.reports import layout
     from zhashui_inspector.reports.styles import (
         MARGIN_BOTTOM,
         MARGIN_LEFT,
@@ -75,13 +77,19 @@ def plain_reportlab(data: CountyData, out: Path, images: list[bytes | None]) -> 
     doc = SimpleDocTemplate(str(out), pagesize=PAGE, leftMargin=MARGIN_LEFT,
                             rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
                             bottomMargin=MARGIN_BOTTOM)
-    story = county.title_block(data, "柞水县" + county.COUNTY_TITLE) + county.county_summary(data)
-    at = 0
-    for unit in data.units:
-        n = len(unit.evidence)
-        story += [PageBreak()] + unit_section(unit, data.catalogue, data.policy, level=0,
-                                              thumbnails=images[at:at + n])
-        at += n
+    ours = layout.Para
+    layout.Para = Paragraph   # type: ignore[misc]
+    try:
+        story = county.title_block(data, "柞水县" + county.COUNTY_TITLE) \
+            + county.county_summary(data)
+        at = 0
+        for unit in data.units:
+            n = len(unit.evidence)
+            story += [PageBreak()] + unit_section(unit, data.catalogue, data.policy, level=0,
+                                                  thumbnails=images[at:at + n])
+            at += n
+    finally:
+        layout.Para = ours   # type: ignore[misc]
     doc.build(story)
 
 

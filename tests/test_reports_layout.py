@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 from reports_support import page_count, pdf_text, squeeze
 
 from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.reports import layout
 from zhashui_inspector.reports.county import county_summary, render_report
 from zhashui_inspector.reports.data import CountyData
-from zhashui_inspector.reports.layout import NewPage, Outline, ReportDoc, para
-from zhashui_inspector.reports.styles import FRAME_HEIGHT, short_text
+from zhashui_inspector.reports.layout import NewPage, Outline, Para, ReportDoc, para
+from zhashui_inspector.reports.styles import FRAME_HEIGHT, esc, short_text
 from zhashui_inspector.reports.unit_report import ratings_by_area
 from zhashui_inspector.reports.workfile_data import county_data
 
@@ -98,3 +99,36 @@ def test_an_area_heading_moves_to_the_page_of_its_first_item(demo_data: CountyDa
         story = [Spacer(1, FRAME_HEIGHT - room), *ratings_by_area(unit, cat, 1)]
         pages = render(tmp_path, story, f"a{room}.pdf")
         assert page_with(pages, "一、依法全面履行职能（得分率") == page_with(pages, first), room
+
+
+def test_a_paragraph_breaks_its_lines_once_for_each_width(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = esc("县司法局报送的行政执法案卷评查台账，") * 40
+    ours = para(text, "cell")
+    broken: list[float] = []
+    real = Para.breakLinesCJK
+
+    def counting(self: Para, widths: list[float]) -> object:
+        if self is ours:
+            broken.append(widths[0])
+        return real(self, widths)
+    monkeypatch.setattr(Para, "breakLinesCJK", counting)
+    for width in (200.0, 200.0, 120.0, 120.0, 200.0):
+        plain = Paragraph(text, ours.style)
+        assert ours.wrap(width, 1000) == plain.wrap(width, 1000)
+        assert ours.blPara.lines == plain.blPara.lines
+    assert broken == [200.0, 120.0, 200.0]
+
+
+def test_tables_over_many_pages_lay_out_as_with_reportlabs_own_paragraphs(
+        demo_data: CountyData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows taller than half a page split inside, the rest between rows: every page holds
+    what it held before line breaks were kept."""
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    items = tuple(dataclasses.replace(r, comment="台账记录不完整，部分会议纪要缺少签字。" * (
+        8 * (r.no % 7))) for r in unit.items)
+    unit = dataclasses.replace(unit, items=items)
+    ours = render(tmp_path, ratings_by_area(unit, demo_data.catalogue, 1), "ours.pdf")
+    monkeypatch.setattr(layout, "Para", Paragraph)
+    theirs = render(tmp_path, ratings_by_area(unit, demo_data.catalogue, 1), "theirs.pdf")
+    assert len(ours) > 20 and ours == theirs
