@@ -314,7 +314,7 @@ class Para(Paragraph):
     reportlab breaks a paragraph into lines again at every `wrap`, and a table that runs
     on over pages has every cell of the rows still to come wrapped again at each page:
     in a county report of 1,186 pages (50 inspectors' comments to an item) the same cells
-    were broken dozens of times, and the report took 54 s instead of 22. The lines depend
+    were broken dozens of times, and the report took 54 s instead of 20. The lines depend
     only on the text, the style and the width, none of which changes after the paragraph
     is made; the parts `split` makes are new paragraphs, laid out afresh.
     """
