@@ -221,6 +221,44 @@ def test_unit_self_check_file_brings_the_units_own_material(office_dir: Path,
     assert items[5].inspectors == ("张三",)
 
 
+def test_merged_items_gather_every_current_side_in_order(office_dir: Path,
+                                                        tmp_path: Path) -> None:
+    """Two teams over two units and the unit's own file: each item merges its rows in the
+    order of who rated (holder, then file), and one unit asked for alone comes out as it
+    does among all (the ledger is read for that unit only)."""
+    units = ["县财政局", "下梁镇"]
+    one = issue(office_dir, tmp_path / "a.sqlite", holder="张三", units=units)
+    two = issue(office_dir, tmp_path / "b.sqlite", holder="李四", units=units)
+    own = issue(office_dir, tmp_path / "u.sqlite", role="unit", holder="县财政局法规股",
+                units=["县财政局"])
+    rate_all(one, "县财政局", "达标", items=[1, 2, 3], methods=["查阅资料"], comment="台账齐全")
+    rate_all(two, "县财政局", "达标", items=[1, 2], methods=["实地查看", "听取汇报"])
+    rate_all(two, "县财政局", "未达标", items=[3], comment="制度未更新")
+    rate_all(one, "下梁镇", "基本达标", items=[1])
+    with WorkFile.open(own) as wf:
+        wf.update_item("县财政局", 2, rating="不适用", reason="本局无此职能")
+        wf.update_item("县财政局", 2, comment="已说明情况")
+    batch = do_import(office_dir, *(hand_back(p, tmp_path / f"{p.stem}-back.sqlite")
+                                    for p in (one, two, own)))
+    assert batch.rejected == 0
+    with Office.open(office_dir) as office:
+        every = {v.name: v for v in unit_views(office.ledger)}
+        alone = unit_views(office.ledger, ["县财政局"])
+        assert unit_views(office.ledger, []) == []
+    assert alone == [every["县财政局"]]
+    items = {i.no: i for i in every["县财政局"].items}
+    assert items[1].rating == "达标" and items[1].inspectors == ("张三", "李四")
+    assert items[1].methods == ("听取汇报", "查阅资料", "实地查看")   # the catalogue's order
+    assert items[1].comment == "台账齐全" and items[1].comments == (("张三", "台账齐全"),)
+    assert items[2].unit_notes == ("本局无此职能", "已说明情况")
+    assert items[2].unit_note == "本局无此职能；已说明情况" and items[2].rating == "达标"
+    assert items[3].rating is None and items[3].conflict == "open"
+    assert [(s.holder, s.rating) for s in items[3].sides] == [("张三", "达标"), ("李四", "未达标")]
+    assert items[3].comment == "张三：台账齐全\n李四：制度未更新"
+    assert items[4].rating is None and items[4].inspectors == () and items[4].sides == ()
+    assert {i.no: i.rating for i in every["下梁镇"].items if i.rating} == {1: "基本达标"}
+
+
 def test_a_failure_inside_the_merge_leaves_the_previous_state(
         office_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one = issue(office_dir, tmp_path / "a.sqlite", holder="张三")

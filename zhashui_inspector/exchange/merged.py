@@ -15,6 +15,7 @@ import operator
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from zhashui_inspector.core.catalogue import Catalogue, Policy
 from zhashui_inspector.core.policy import UnitScore, score_unit
@@ -24,9 +25,9 @@ NOT_APPLICABLE = "不适用"
 STATUS_LABELS = {"open": "待解决", "resolved": "已裁定", "cleared": "已一致"}
 
 
-@dataclass(frozen=True)
-class Side:
-    """One inspector's rating of an item in a disagreement."""
+class Side(NamedTuple):
+    """One inspector's rating of an item in a disagreement (a tuple: a hundred teams on
+    every unit make tens of thousands of them)."""
 
     holder: str
     file_id: str
@@ -114,28 +115,30 @@ def unit_views(ledger: Ledger, units: Iterable[str] | None = None,
     sources = current_sources(ledger)
     by_id = {s.id: s for s in sources}
     # SQLite sorts the rows by item, then by who rated (tens of thousands when many
-    # teams cover every unit); each item's run of rows is then taken whole
-    ratings: dict[tuple[str, int], list[tuple[SourceRow, tuple]]] = {
-        key: [(by_id[row[0]], row) for row in rows] for key, rows in itertools.groupby(
-            ledger.conn.execute(
-                "SELECT r.source_id, r.unit, r.item_no, r.rating, r.methods, r.comment,"
-                f" r.reason {CURRENT_RATINGS}"
-                " WHERE s.current = 1 ORDER BY r.unit, r.item_no, s.holder, s.id"),
-            key=operator.itemgetter(1, 2))}
+    # teams cover every unit); each item's run of rows is merged in one pass
+    marks = ",".join("?" * len(wanted))
+    merged: dict[tuple[str, int], MergedItem] = {}
+    conflicts = {(r["unit"], r["item_no"]): r for r in ledger.rows("SELECT * FROM conflict")}
     evidence_counts: dict[tuple[str, int], int] = {
         (u, n): c for u, n, c in ledger.conn.execute(
             "SELECT e.unit, e.item_no, count(*) FROM evidence e JOIN source s"
             " ON s.id = e.source_id WHERE s.current = 1 AND e.item_no IS NOT NULL"
             " GROUP BY e.unit, e.item_no")}
-    conflicts = {(r["unit"], r["item_no"]): r for r in ledger.rows("SELECT * FROM conflict")}
+    for (name, no), rows in itertools.groupby(ledger.conn.execute(
+            "SELECT r.unit, r.item_no, s.role, s.holder, s.file_id, r.rating, r.methods,"
+            f" r.comment, r.reason {CURRENT_RATINGS} WHERE s.current = 1"
+            f" AND r.unit IN ({marks}) ORDER BY r.unit, r.item_no, s.holder, s.id", wanted),
+            key=operator.itemgetter(0, 1)):
+        merged[(name, no)] = _merge_item(catalogue, no, rows, conflicts.get((name, no)),
+                                         evidence_counts.get((name, no), 0))
     decisions = _latest_decisions(ledger)
     reports = _self_reports(ledger, by_id)
     views = []
     for name in wanted:
         unit = catalogue.unit(name)
         items = tuple(
-            _merge_item(catalogue, no, ratings.get((name, no), []), conflicts.get((name, no)),
-                        evidence_counts.get((name, no), 0))
+            merged.get((name, no)) or _merge_item(catalogue, no, (), conflicts.get((name, no)),
+                                                  evidence_counts.get((name, no), 0))
             for no in (i.no for i in catalogue.items()))
         unit_sources = tuple(s for s in sources if name in s.units)
         views.append(UnitView(
@@ -150,36 +153,47 @@ def unit_views(ledger: Ledger, units: Iterable[str] | None = None,
     return views
 
 
-def _merge_item(catalogue: Catalogue, no: int, rows: list[tuple[SourceRow, tuple]],
+def _merge_item(catalogue: Catalogue, no: int, rows: Iterable[tuple[Any, ...]],
                 conflict: sqlite3.Row | None, evidence_count: int) -> MergedItem:
-    inspector_rows = [(s, r) for s, r in rows if s.role == "inspector"]
-    unit_rows = [r for s, r in rows if s.role == "unit"]
-    rated = [(s, r) for s, r in inspector_rows if r[3] is not None]
-    distinct = {r[3] for _s, r in rated}
+    """One item from its rows (unit, item_no, role, holder, file_id, rating, methods,
+    comment, reason), in the order SQLite sorted them, read in one pass."""
+    distinct: set[str] = set()
+    rated: list[tuple[str, str, str]] = []          # (holder, file_id, rating)
+    used: set[str] = set()
+    comments: list[tuple[str, str]] = []
+    reasons: list[tuple[str, str]] = []
+    unit_notes: list[str] = []
+    for _unit, _no, role, holder, file_id, rating, methods, comment, reason in rows:
+        if role == "inspector":
+            if rating is not None:
+                distinct.add(rating)
+                rated.append((holder, file_id, rating))
+            used.update(_methods(methods))
+            if comment.strip():
+                comments.append((holder, comment))
+            if reason.strip():
+                reasons.append((holder, reason))
+        elif role == "unit":
+            unit_notes.extend(t for t in (reason, comment) if t.strip())
     status = conflict["status"] if conflict is not None else ""
     resolution = conflict["resolution"] if conflict is not None else None
     if len(distinct) == 1:
-        rating: str | None = next(iter(distinct))
+        merged_rating: str | None = next(iter(distinct))
     elif len(distinct) > 1 and status == "resolved":
-        rating = resolution
+        merged_rating = resolution
     else:
-        rating = None
-    used = {m for _s, r in inspector_rows for m in _methods(r[4])}
-    sides = tuple(Side(s.holder, s.file_id, r[3]) for s, r in rated) if len(distinct) > 1 \
-        else ()
-    comments = _written((s.holder, r[5]) for s, r in inspector_rows)
-    reasons = _written((s.holder, r[6]) for s, r in inspector_rows)
-    unit_notes = tuple(t for r in unit_rows for t in (r[6], r[5]) if t.strip())
+        merged_rating = None
+    sides = tuple(itertools.starmap(Side, rated)) if len(distinct) > 1 else ()
     return MergedItem(
-        no=no, rating=rating,
+        no=no, rating=merged_rating,
         methods=tuple(m for m in catalogue.methods if m in used),
         comment=_joined(comments), reason=_joined(reasons),
-        inspectors=tuple(dict.fromkeys(s.holder for s, _r in rated)),
+        inspectors=tuple(dict.fromkeys(holder for holder, _f, _r in rated)),
         sides=sides, conflict=status, resolution=resolution,
         resolution_reason=conflict["reason"] if conflict is not None else "",
         evidence_count=evidence_count,
         unit_note="；".join(unit_notes),
-        comments=comments, reasons=reasons, unit_notes=unit_notes)
+        comments=tuple(comments), reasons=tuple(reasons), unit_notes=tuple(unit_notes))
 
 
 @functools.lru_cache(maxsize=256)
@@ -188,12 +202,7 @@ def _methods(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-def _written(texts: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """The (who, text) pairs with a text."""
-    return tuple((who, text) for who, text in texts if text.strip())
-
-
-def _joined(found: tuple[tuple[str, str], ...]) -> str:
+def _joined(found: list[tuple[str, str]]) -> str:
     """One text as it is; several prefixed with who wrote them."""
     if len(found) == 1:
         return found[0][1]
