@@ -121,3 +121,23 @@ def test_entries_with_the_same_payload_replay_independently(practice_file: Path)
     report = audit.verify(conn)
     assert not report.ok and "县财政局 第 3 项" in report.problem
     conn.close()
+
+
+def test_the_replay_is_compared_with_the_rows_the_caller_read(practice_file: Path) -> None:
+    """An import hands `verify` the rating rows it read (and will keep): those are what the
+    replay must equal, and the report gives every entry's hash in order."""
+    from zhashui_inspector.core import audit
+
+    _prepared(practice_file)
+    conn = sqlite3.connect(practice_file)
+    rows = conn.execute("SELECT unit, item_no, rating, methods, comment, reason, updated_at"
+                        " FROM rating ORDER BY unit, item_no").fetchall()
+    report = audit.verify(conn, audit.table_ratings(rows))
+    assert report.ok
+    assert report.hashes == tuple(r[0] for r in conn.execute("SELECT hash FROM audit ORDER BY seq"))
+    assert len(report.hashes) == report.entries == 4
+    changed = [r if r[1] != 2 else (*r[:2], "达标", *r[3:]) for r in rows]
+    report = audit.verify(conn, audit.table_ratings(changed))
+    assert not report.ok and "评定与审计日志不一致（县财政局 第 2 项）" in report.problem
+    assert not audit.verify(conn, audit.table_ratings(rows[:1])).ok   # a row left out
+    conn.close()

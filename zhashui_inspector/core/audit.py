@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from typing import Any
@@ -82,6 +82,7 @@ class AuditReport:
     entries: int
     problem: str = ""
     seq: int | None = None
+    hashes: tuple[str, ...] = ()   # every entry's, in order, when the chain is intact
 
 
 def check_chain(conn: sqlite3.Connection) -> tuple[AuditReport, ReplayState]:
@@ -93,6 +94,7 @@ def check_chain(conn: sqlite3.Connection) -> tuple[AuditReport, ReplayState]:
     decode = _payload_decoder()
     rated = _rating_decoder(decode)
     ratings = state.ratings
+    hashes: list[str] = []
     for seq, at, actor, action, unit, item_no, payload, prev_hash, digest in conn.execute(
         "SELECT seq, at, actor, action, unit, item_no, payload, prev_hash, hash"
         " FROM audit ORDER BY seq"
@@ -112,8 +114,9 @@ def check_chain(conn: sqlite3.Connection) -> tuple[AuditReport, ReplayState]:
         except (ValueError, KeyError, TypeError):
             return AuditReport(False, count, f"审计日志第 {seq} 条记录内容无法解读", seq), state
         prev = digest
+        hashes.append(digest)
         expected_seq += 1
-    return AuditReport(True, count), state
+    return AuditReport(True, count, hashes=tuple(hashes)), state
 
 
 def _payload_decoder() -> Callable[[str], Any]:
@@ -168,19 +171,13 @@ EVIDENCE_FIELDS = ("id", "unit", "item_no", "sha256", "name", "kind", "caption",
 SIGNOFF_FIELDS = ("id", "unit", "signer", "signed_at", "signature_sha256", "digest")
 
 
-def current_state(conn: sqlite3.Connection) -> ReplayState:
-    """What the tables hold, in the replay's shape."""
+def current_state(conn: sqlite3.Connection,
+                  ratings: dict[tuple[str, int], RatingState] | None = None) -> ReplayState:
+    """What the tables hold, in the replay's shape; `ratings`: the rating table's, when
+    the caller has read it already (see `table_ratings`)."""
     state = ReplayState()
-    ratings = state.ratings
-    for unit, no, rating, methods, comment, reason in conn.execute(
-        "SELECT unit, item_no, rating, methods, comment, reason FROM rating"
-    ):
-        decoded: Any = decode_methods(methods)
-        if decoded is None:   # not a list of texts: compared as the log's would be
-            decoded = json.loads(methods)
-            if isinstance(decoded, list):
-                decoded = tuple(decoded)
-        ratings[(unit, no)] = (rating, decoded, comment, reason)
+    state.ratings = ratings if ratings is not None else table_ratings(
+        conn.execute("SELECT unit, item_no, rating, methods, comment, reason FROM rating"))
     cols = ", ".join(EVIDENCE_FIELDS)
     for row in conn.execute(f"SELECT {cols} FROM evidence WHERE removed_at IS NULL"):
         state.evidence[row[0]] = dict(zip(EVIDENCE_FIELDS, row, strict=True))
@@ -190,6 +187,19 @@ def current_state(conn: sqlite3.Connection) -> ReplayState:
     for row in conn.execute(f"SELECT {cols}, reopen_reason FROM signoff"):
         state.signoffs[row[0]] = dict(zip(SIGNOFF_FIELDS + ("reopen_reason",), row, strict=True))
     return state
+
+
+def table_ratings(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, int], RatingState]:
+    """Rating rows (unit, item_no, rating, methods, comment, reason, …) in the replay's shape."""
+    ratings = {}
+    for unit, no, rating, methods, comment, reason, *_rest in rows:
+        decoded: Any = decode_methods(methods)
+        if decoded is None:   # not a list of texts: compared as the log's would be
+            decoded = json.loads(methods)
+            if isinstance(decoded, list):
+                decoded = tuple(decoded)
+        ratings[(unit, no)] = (rating, decoded, comment, reason)
+    return ratings
 
 
 @functools.lru_cache(maxsize=512)
@@ -205,12 +215,16 @@ def decode_methods(text: object) -> tuple[str, ...] | None:
     return tuple(used)
 
 
-def verify(conn: sqlite3.Connection) -> AuditReport:
-    """Chain intact and replay equal to the tables; the report names the first problem."""
+def verify(conn: sqlite3.Connection,
+           ratings: dict[tuple[str, int], RatingState] | None = None) -> AuditReport:
+    """Chain intact and replay equal to the tables; the report names the first problem.
+
+    `ratings`: the rating table as `table_ratings` gives it, when the caller has read the
+    rows already (an import compares the replay with the very rows it will keep)."""
     report, replayed = check_chain(conn)
     if not report.ok:
         return report
-    actual = current_state(conn)
+    actual = current_state(conn, ratings)
     for label, want, have in (
         ("评定", replayed.ratings, actual.ratings),
         ("佐证材料", replayed.evidence, actual.evidence),

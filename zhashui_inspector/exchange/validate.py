@@ -160,7 +160,7 @@ def check_file(received: Received, expect: OfficeExpectations) -> CheckedFile:
         raise Rejected("文件已损坏，无法打开", detail=str(exc)) from exc
     upgraded: Path | None = None
     try:
-        version, audit_hashes = _check_readable(conn)
+        version = _check_readable(conn)
         if version < schema.FORMAT_VERSION:
             conn.close()
             upgraded = path.with_name(path.stem + "-upgraded.sqlite")
@@ -169,7 +169,7 @@ def check_file(received: Received, expect: OfficeExpectations) -> CheckedFile:
             conn = _connect_private(upgraded)
         same = _same_catalogue(conn, expect)
         wf = _open_checked(upgraded or path, conn, expect.catalogue if same else None)
-        return _check_contents(received, wf, expect, version, audit_hashes, same)
+        return _check_contents(received, wf, expect, version, same)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise Rejected("文件已损坏（读取数据时出错）", detail=str(exc)) from exc
     except WorkFileError as exc:
@@ -193,18 +193,16 @@ def _connect_private(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _check_readable(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
-    """Intact, a work file of this program, not newer; returns (version, audit hashes).
+def _check_readable(conn: sqlite3.Connection) -> int:
+    """Intact, a work file of this program, not newer; returns its format version.
 
     The schema is checked before anything reads a table: a returned file could carry a
     view or trigger of its own (an endless query, a write fired by the office's reads).
     """
     try:
-        version = structure.check_structure(conn, "导入")
+        return structure.check_structure(conn, "导入")
     except structure.StructureError as exc:
         raise Rejected(exc.message, detail=exc.detail) from exc
-    hashes = tuple(r[0] for r in conn.execute("SELECT hash FROM audit ORDER BY seq"))
-    return version, hashes
 
 
 def _upgrade_copy(path: Path) -> None:
@@ -226,27 +224,27 @@ def _open_checked(path: Path, conn: sqlite3.Connection, catalogue: Catalogue | N
 
 
 def _check_contents(received: Received, wf: WorkFile, expect: OfficeExpectations,
-                    version: int, audit_hashes: tuple[str, ...],
-                    same_catalogue: bool) -> CheckedFile:
+                    version: int, same_catalogue: bool) -> CheckedFile:
     ident = wf.identity
     _check_catalogue(wf, expect, same_catalogue)
     _check_issue(ident, expect)
     conn = wf.conn
     _check_scope(conn, ident)
-    checked = CheckedFile(received, ident, version, len(audit_hashes), audit_hashes,
-                          _handed_back_at(conn))
-    _read_ratings(conn, ident, expect.catalogue, checked)
-    _read_evidence(conn, expect.catalogue, checked)
+    handed_back_at = _handed_back_at(conn)
+    ratings = _read_ratings(conn, ident, expect.catalogue)
+    evidence = _read_evidence(conn, expect.catalogue)
     try:
-        report = audit.verify(conn)
+        # the replay is compared with the very rows the office will keep
+        report = audit.verify(conn, audit.table_ratings(ratings))
     except (AssertionError, KeyError, ValueError, TypeError) as exc:
         raise Rejected("审计日志内容无法解读（日志被改动过）", detail=repr(exc)) from exc
     if not report.ok:
         raise Rejected(f"审计日志链断裂或与数据不符：{report.problem}")
-    _check_signoffs(wf, checked)
-    checked.self_reports = [tuple(r) for r in conn.execute(
-        "SELECT unit, text, updated_at FROM self_report ORDER BY unit")]
-    return checked
+    return CheckedFile(
+        received, ident, version, len(report.hashes), report.hashes, handed_back_at,
+        ratings=ratings, evidence=evidence, signoffs=_check_signoffs(wf),
+        self_reports=[tuple(r) for r in conn.execute(
+            "SELECT unit, text, updated_at FROM self_report ORDER BY unit")])
 
 
 def _same_catalogue(conn: sqlite3.Connection, expect: OfficeExpectations) -> bool:
@@ -303,8 +301,8 @@ def _check_scope(conn: sqlite3.Connection, ident: Identity) -> None:
         raise Rejected(f"含有下发范围以外单位的数据（{'、'.join(sorted(outside))}）")
 
 
-def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogue,
-                  checked: CheckedFile) -> None:
+def _read_ratings(conn: sqlite3.Connection, ident: Identity,
+                  catalogue: Catalogue) -> list[tuple[Any, ...]]:
     ratings, methods = set(catalogue.ratings), set(catalogue.methods)
     rows = conn.execute("SELECT unit, item_no, rating, methods, comment, reason, updated_at"
                         " FROM rating ORDER BY unit, item_no").fetchall()
@@ -332,14 +330,14 @@ def _read_ratings(conn: sqlite3.Connection, ident: Identity, catalogue: Catalogu
     for unit, no, rating, _m, _c, reason, _at in rows:
         if rating == NOT_APPLICABLE and not reason.strip():
             raise Rejected(f"{_where(unit, no)}评为“不适用”但未说明理由")
-    checked.ratings = rows   # tuples already: the file's connection has no row factory
+    return rows   # tuples already: the file's connection has no row factory
 
 
 def _where(unit: str, no: int) -> str:
     return f"{unit} 第 {no} 项"
 
 
-def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue, checked: CheckedFile) -> None:
+def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue) -> list[tuple[Any, ...]]:
     kinds = set(catalogue.evidence_kinds)
     rows = conn.execute(
         "SELECT e.unit, e.item_no, e.sha256, e.name, e.kind, e.caption, e.size, e.mime,"
@@ -359,10 +357,10 @@ def _read_evidence(conn: sqlite3.Connection, catalogue: Catalogue, checked: Chec
                 sha not in verified and not blobstore.content_matches(conn, sha)):
             raise Rejected(f"佐证材料“{name}”的内容与其校验值不符（文件内容被改动或损坏）")
         verified.add(sha)
-    checked.evidence = [tuple(r[:9]) for r in rows]
+    return [tuple(r[:9]) for r in rows]
 
 
-def _check_signoffs(wf: WorkFile, checked: CheckedFile) -> None:
+def _check_signoffs(wf: WorkFile) -> list[tuple[Any, ...]]:
     rows = wf.conn.execute(
         "SELECT unit, signer, signed_at, signature_sha256, digest FROM signoff"
         " WHERE reopened_at IS NULL ORDER BY id").fetchall()
@@ -371,7 +369,7 @@ def _check_signoffs(wf: WorkFile, checked: CheckedFile) -> None:
             raise Rejected(f"“{unit}”的签名图片与其校验值不符")
         if wf.unit_digest(unit) != digest:
             raise Rejected(f"“{unit}”签字确认后数据又被改动，与签字时的校验值不符")
-    checked.signoffs = [tuple(r) for r in rows]
+    return [tuple(r) for r in rows]
 
 
 def _handed_back_at(conn: sqlite3.Connection) -> str:
