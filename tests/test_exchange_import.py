@@ -378,3 +378,22 @@ def test_every_rating_and_record_reaches_the_ledger_exactly_as_in_the_file(offic
     assert any("\x00" in row[4] for row in have["rating"])
     assert any(row[2] is None for row in have["rating"])
     assert any(row[1] is None for row in have["evidence"])
+
+
+def test_issued_files_say_which_have_come_back(office_dir: Path, tmp_path: Path) -> None:
+    from zhashui_inspector.exchange.status import issued_files
+
+    one = issue(office_dir, tmp_path / "a.sqlite", holder="张三")
+    issue(office_dir, tmp_path / "u.sqlite", role="unit", holder="县财政局法规股")
+    rate_all(one, "县财政局", "达标", items=[1])
+    do_import(office_dir, hand_back(one, tmp_path / "a1.sqlite"))
+    rate_all(one, "县财政局", "未达标", items=[2])
+    do_import(office_dir, hand_back(one, tmp_path / "a2.sqlite"))
+    with Office.open(office_dir) as office:
+        unit, inspector = issued_files(office)
+    assert (unit.holder, unit.role_label, unit.units, unit.returned) == (
+        "县财政局法规股", "被评估单位", ("县财政局",), False)
+    assert unit.file_name == "u.sqlite" and unit.imported_at == ""
+    assert (inspector.holder, inspector.handback_seq, inspector.returned) == ("张三", 2, True)
+    assert inspector.imported_at.startswith("20")
+    assert inspector.late            # handed back after the default round (2023) ended

@@ -1,5 +1,6 @@
-"""The office window, driven through its widgets: tables, drop-to-import with progress and
-cancel, conflicts side by side and resolved, decisions, round dates, workbook and report."""
+"""The office window, driven through its widgets: tables, issuing a work file, drop-to-import
+with progress and cancel, conflicts side by side and resolved, decisions, round dates,
+workbook and report."""
 
 from __future__ import annotations
 
@@ -301,6 +302,77 @@ def test_open_workbook_and_make_the_signed_report(qtbot, window, folder: Path,  
                         lambda *a, **k: (str(out), ""))
     window.print_action.trigger()                      # 打印已生成的报告…
     assert printed == [(out, out.stem)]
+
+
+def test_issue_a_work_file_and_see_it_come_back(  # type: ignore[no-untyped-def]
+        qtbot, qtmodeltester, window, folder: Path, passphrase: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhashui_inspector.core.workfile import WorkFile
+
+    office = folder / "office"
+    issued = window.issued_model
+    assert [_cell(issued, r, 1) for r in range(issued.rowCount())] == ["李四", "张三"]
+    back = _cell(issued, 1, 4)          # the fixture's round ended in 2023: late
+    assert back.startswith("第 1 次交回（20") and back.endswith(" 导入，逾期）")
+    assert issued.data(issued.index(1, 4), Qt.ItemDataRole.BackgroundRole) is not None
+    dialog = window.open_issue()
+    ok = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and dialog.problem.text() == "请填写持有人"
+    _type(dialog.holder, "第三评估组 王五")
+    assert not ok.isEnabled() and dialog.problem.text() == "请至少选择一个被评估单位"
+    qtbot.mouseClick(dialog.all_button, Qt.MouseButton.LeftButton)
+    assert len(dialog.chosen_units()) == 12 and ok.isEnabled()
+    dialog.role.setCurrentIndex(1)                       # 被评估单位（全面自查）
+    assert not ok.isEnabled() and not dialog.all_button.isEnabled()
+    assert dialog.problem.text() == "单位自查文件只能包含一个单位（已选 12 个）"
+    qtbot.mouseClick(dialog.none_button, Qt.MouseButton.LeftButton)
+    dialog.role.setCurrentIndex(0)
+    for row in (1, 7):
+        dialog.units.item(row).setCheckState(Qt.CheckState.Checked)
+    assert ok.isEnabled() and dialog.problem.text() == ""
+    assert dialog.values() == ("inspector", "第三评估组 王五", [UNIT, "杏坪镇"])
+    import datetime
+    assert dialog.file_name(datetime.date(2023, 11, 20)) == "第三评估组 王五-2个单位评估-20231120.sqlite"
+
+    asked: list[str] = []
+
+    def save_as(_parent, _title, default, *_args):  # type: ignore[no-untyped-def]
+        asked.append(default)
+        return str(folder / "第三评估组.sqlite"), ""
+    monkeypatch.setattr(office_window.qt.QFileDialog, "getSaveFileName", save_as)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hasattr(window, "issue_box"), timeout=20_000)
+    assert Path(asked[0]).parent == office / "issued"
+    assert "已下发给“第三评估组 王五”" in window.issue_box.text()
+    with WorkFile.open(folder / "第三评估组.sqlite") as wf:
+        ident = wf.identity
+        assert (ident.role, ident.holder, tuple(ident.units)) == (
+            "inspector", "第三评估组 王五", (UNIT, "杏坪镇"))
+        assert ident.mac and wf.catalogue.hash == ident.catalogue_hash
+    qtbot.waitUntil(lambda: issued.rowCount() == 3, timeout=20_000)
+    assert window.tabs.currentWidget() is window.issued_page
+    assert window.issued_summary.text() == "已下发 3 个工作文件，1 个尚未交回。"
+    assert [_cell(issued, 0, c) for c in range(1, 6)] == [
+        "第三评估组 王五", "评估组", f"{UNIT}、杏坪镇", "未交回", "第三评估组.sqlite"]
+    qtmodeltester.check(issued, force_py=True)
+
+    rate_all(folder / "第三评估组.sqlite", "杏坪镇", "达标", items=[1])
+    with qtbot.waitSignal(window.imported, timeout=30_000):
+        window.import_paths([hand_back(folder / "第三评估组.sqlite", folder / "back.sqlite")])
+    assert window.last_batch.results[0].result == "imported"
+    qtbot.waitUntil(lambda: _cell(issued, 0, 4).startswith("第 1 次交回（"), timeout=20_000)
+    assert window.issued_summary.text() == "已下发 3 个工作文件，0 个尚未交回。"
+    assert passphrase == ["ask"]                         # one unlock for both
+
+
+def test_issuing_never_replaces_an_existing_file(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path, passphrase: list[str], messages: list[str]) -> None:
+    existing = folder / "zs.sqlite"                      # the work file 张三 is using
+    before = existing.read_bytes()
+    window.issue_file(existing, "inspector", "赵六", [UNIT])
+    qtbot.waitUntil(lambda: messages == ["文件已存在：zs.sqlite"], timeout=20_000)
+    assert existing.read_bytes() == before
+    assert len(ledger_rows(folder / "office", "issued")) == 2
 
 
 def test_wrong_passphrase_is_refused_and_asked_again(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]

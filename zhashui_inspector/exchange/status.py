@@ -1,10 +1,13 @@
-"""Where each unit stands: progress, score, suggestion, decision, conflicts, last import."""
+"""Where each unit stands (progress, score, suggestion, decision, conflicts, last import),
+what the import log says, and which issued files have come back."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from zhashui_inspector.core.records import ROLE_LABELS
 from zhashui_inspector.exchange.merged import unit_views
 from zhashui_inspector.exchange.office import Office
 
@@ -77,3 +80,39 @@ def office_status(office: Office) -> OfficeStatus:
             sources=len(view.sources)))
     return OfficeStatus(office.ledger.office_name, office.current_round().name,
                         office.workbook_pending, units)
+
+
+@dataclass(frozen=True)
+class IssuedEntry:
+    """One issued work file, and its hand-back that counts now (if any has come back)."""
+
+    file_id: str
+    file_name: str
+    role: str
+    holder: str
+    units: tuple[str, ...]
+    round_name: str
+    issued_at: str
+    handback_seq: int | None = None   # None: nothing imported from it yet
+    imported_at: str = ""
+    late: bool = False
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def returned(self) -> bool:
+        return self.handback_seq is not None
+
+
+def issued_files(office: Office, limit: int = 2000) -> list[IssuedEntry]:
+    """The issued work files, newest first, each with its current hand-back."""
+    return [IssuedEntry(r["file_id"], r["file_name"], r["role"], r["holder"],
+                        tuple(json.loads(r["units"])), r["round_name"], r["issued_at"],
+                        r["handback_seq"], r["imported_at"] or "", bool(r["late"]))
+            for r in office.ledger.rows(
+                "SELECT i.file_id, i.file_name, i.role, i.holder, i.units, i.round_name,"
+                " i.issued_at, s.handback_seq, s.imported_at, s.late FROM issued i"
+                " LEFT JOIN source s ON s.file_id = i.file_id AND s.current = 1"
+                " ORDER BY i.issued_at DESC, i.rowid DESC LIMIT ?", (limit,))]

@@ -1,5 +1,5 @@
 """What the office window shows: a snapshot read on the worker, and its table models
-(units, import log, conflicts).
+(units, import log, conflicts, issued files).
 
 One small model over a list of plain records; each table is a list of columns saying how
 a record shows in that column (text, tooltip, colour). The records come from the
@@ -16,7 +16,14 @@ from typing import Any
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.exchange.conflicts import Conflict, list_conflicts
 from zhashui_inspector.exchange.office import Office, Round
-from zhashui_inspector.exchange.status import LogEntry, OfficeStatus, import_log, office_status
+from zhashui_inspector.exchange.status import (
+    IssuedEntry,
+    LogEntry,
+    OfficeStatus,
+    import_log,
+    issued_files,
+    office_status,
+)
 from zhashui_inspector.ui.plain_text import tooltip
 from zhashui_inspector.ui.qt import (
     QAbstractTableModel,
@@ -51,6 +58,8 @@ class OfficeSnapshot:
     outcomes: tuple[str, ...]
     ratings: tuple[str, ...]
     item_texts: dict[int, str] = field(default_factory=dict)
+    issued: list[IssuedEntry] = field(default_factory=list)
+    units: tuple[str, ...] = ()
 
 
 def load_snapshot(folder: Path) -> OfficeSnapshot:
@@ -60,7 +69,8 @@ def load_snapshot(folder: Path) -> OfficeSnapshot:
             office.current_round(), office_status(office),
             list_conflicts(office, include_closed=True), import_log(office),
             office.workbook_path, office.catalogue.outcomes, office.catalogue.ratings,
-            {i.no: i.text for i in office.catalogue.items()})
+            {i.no: i.text for i in office.catalogue.items()}, issued_files(office),
+            tuple(u.name for u in office.catalogue.units))
 
 
 def returned_files(paths: list[Path]) -> list[Path]:
@@ -197,3 +207,21 @@ def conflict_columns(item_text: Callable[[int], str]) -> list[Column]:
         Column("指标内容", lambda c: item_text(c.item_no)),
     ]
 
+
+
+def issued_columns() -> list[Column]:
+    def returned(e: IssuedEntry) -> str:
+        if not e.returned:
+            return "未交回"
+        late = "，逾期" if e.late else ""
+        return f"第 {e.handback_seq} 次交回（{_when(e.imported_at)} 导入{late}）"
+
+    return [
+        Column("下发时间", lambda e: _when(e.issued_at)),
+        Column("持有人", lambda e: e.holder),
+        Column("角色", lambda e: e.role_label),
+        Column("被评估单位", lambda e: "、".join(e.units)),
+        Column("交回情况", returned, lambda e: WARNING if e.late else None),
+        Column("文件名", lambda e: e.file_name),
+        Column("轮次", lambda e: e.round_name),
+    ]

@@ -1,5 +1,5 @@
-"""The office's window (县委依法治县办 mode): import returned files, settle conflicts, record
-decisions, open the master workbook and make the signed report.
+"""The office's window (县委依法治县办 mode): issue work files, import returned files, settle
+conflicts, record decisions, open the master workbook and make the signed report.
 
 Everything that touches the office folder runs on one worker thread (each job opens the
 office, does its work and closes it again, so the command line can use the folder in
@@ -31,10 +31,12 @@ from zhashui_inspector.ui.office_dialogs import (
     RoundDialog,
     ask_passphrase,
 )
+from zhashui_inspector.ui.office_issue import IssueDialog
 from zhashui_inspector.ui.office_models import (
     RESIZE_ROWS,
     OfficeSnapshot,
     RecordTableModel,
+    issued_columns,
     load_snapshot,
     log_columns,
     returned_files,
@@ -103,6 +105,7 @@ class OfficeWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(bar)
+        self.issue_action = bar.addAction(self.tr("下发工作文件…"), self.open_issue)
         self.import_action = bar.addAction(self.tr("导入交回文件…"), self.pick_files)
         self.workbook_action = bar.addAction(self.tr("打开总表"), self.open_workbook)
         self.report_button = QPushButton(self.tr("生成签章报告"))
@@ -152,10 +155,20 @@ class OfficeWindow(QMainWindow):
         self.conflicts.details_wanted.connect(self._load_sides)
         self.conflicts.resolve_requested.connect(self.resolve)
 
+        self.issued_model = RecordTableModel(issued_columns(), self)
+        self.issued_table = self._table(self.issued_model)
+        self.issued_summary = QLabel()
+        self.issued_summary.setObjectName("itemPath")
+        self.issued_page = QWidget()
+        issued_layout = QVBoxLayout(self.issued_page)
+        issued_layout.addWidget(self.issued_summary)
+        issued_layout.addWidget(self.issued_table)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(units_page, self.tr("单位概况"))
         self.tabs.addTab(log_page, self.tr("导入记录"))
         self.tabs.addTab(self.conflicts, self.tr("评定分歧"))
+        self.tabs.addTab(self.issued_page, self.tr("下发记录"))
         self.setCentralWidget(self.tabs)
 
     @staticmethod
@@ -212,12 +225,17 @@ class OfficeWindow(QMainWindow):
             self.conflicts.rating.addItems(list(snapshot.ratings))
         self.units_model.set_records(snapshot.status.units)
         self.log_model.set_records(snapshot.log)
+        self.issued_model.set_records(snapshot.issued)
         self.conflicts.set_conflicts(snapshot.conflicts)
-        for table in (self.units_table, self.log_table):
+        for table in (self.units_table, self.log_table, self.issued_table):
             self.column_fitter.fit(table, table.model().columnCount() - 1)
         open_count = sum(1 for c in snapshot.conflicts if c.status == "open")
         self.tabs.setTabText(2, self.tr("评定分歧（{0} 项待解决）").format(open_count) if open_count
                              else self.tr("评定分歧"))
+        waiting = sum(1 for e in snapshot.issued if not e.returned)
+        self.issued_summary.setText(
+            self.tr("已下发 {0} 个工作文件，{1} 个尚未交回。").format(len(snapshot.issued), waiting)
+            if snapshot.issued else self.tr("尚未下发工作文件：点击“下发工作文件…”为评估组或单位生成。"))
         if snapshot.status.workbook_pending:
             self.statusBar().showMessage(self.tr("总表尚未按最新台账更新（可能正被 Excel 打开）；"
                                                  "关闭后再导入或再操作一次即会写入"))
@@ -254,6 +272,62 @@ class OfficeWindow(QMainWindow):
             self._passphrase = ok
             then(ok)
         self.worker.submit(check, unlocked, self._failed)
+
+    # ---- issuing ----------------------------------------------------------------------------
+
+    def open_issue(self) -> IssueDialog | None:
+        """Ask who gets a new work file (window-modal, returns at once)."""
+        if self.snapshot is None:
+            return None
+        dialog = IssueDialog(self.snapshot.units, self.snapshot.round.name, self)
+        dialog.accepted.connect(lambda: self._ask_issue_path(dialog))
+        dialog.open()
+        return dialog
+
+    def _ask_issue_path(self, dialog: IssueDialog) -> None:
+        role, holder, units = dialog.values()
+        folder = self.office_dir / "issued"
+        folder.mkdir(exist_ok=True)
+        name, _filter = qt.QFileDialog.getSaveFileName(
+            self, self.tr("保存下发的工作文件"), str(folder / dialog.file_name()),
+            self.tr("工作文件 (*.sqlite)"), "",
+            qt.QFileDialog.Option.DontConfirmOverwrite)  # an existing file is never replaced
+        if name:
+            self.issue_file(Path(name), role, holder, units)
+
+    def issue_file(self, out: Path, role: str, holder: str, units: list[str]) -> None:
+        self.with_passphrase(lambda phrase: self._start_issue(out, role, holder, units, phrase))
+
+    def _start_issue(self, out: Path, role: str, holder: str, units: list[str],
+                     phrase: str) -> None:
+        from zhashui_inspector.exchange.issue import issue_work_file
+
+        folder = self.office_dir
+
+        def job(_ctx: WorkerContext) -> Path:
+            with Office.open(folder) as office:
+                return issue_work_file(office, office.keys(phrase), out, role=role,
+                                       holder=holder, units=units).path
+
+        self._run(job, lambda path: self._issued(path, holder))
+
+    def _issued(self, path: Path, holder: str) -> None:
+        self.statusBar().showMessage(self.tr("已下发 {0}").format(path), 20000)
+        self.tabs.setCurrentWidget(self.issued_page)
+        box = qt.QMessageBox(
+            qt.QMessageBox.Icon.Information, TITLE,
+            self.tr("已下发给“{0}”：{1}\n\n请把此文件拷贝给持有人。交回后，在本窗口导入交回的文件。")
+            .format(holder, path), parent=self)
+        folder_button = box.addButton(self.tr("打开所在文件夹"), qt.QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("关闭"), qt.QMessageBox.ButtonRole.RejectRole)
+
+        def clicked(button: object) -> None:
+            if button is folder_button:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        box.buttonClicked.connect(clicked)
+        box.open()
+        self.issue_box = box
+        self.refresh()
 
     # ---- importing --------------------------------------------------------------------------
 

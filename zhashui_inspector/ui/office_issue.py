@@ -1,0 +1,133 @@
+"""Issuing a work file from the office window: who holds it, in which role, for which units.
+
+The dialog only gathers the choice; the office window asks where to save the file and
+issues it on its worker (exchange.issue), so the file carries the office's MAC and the
+ledger records it like one issued from the command line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+
+from zhashui_inspector.ui.qt import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+ROLES = (("inspector", "评估组（复查验收评估）"), ("unit", "被评估单位（全面自查）"))
+# what Windows does not allow in a file name, and control characters
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+NAME_CHARS = 60
+
+
+class IssueDialog(QDialog):
+    """The role, the holder and the units of a work file to issue."""
+
+    def __init__(self, units: Sequence[str], round_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("下发工作文件"))
+        self.role = QComboBox()
+        for key, label in ROLES:
+            self.role.addItem(self.tr(label), key)
+        self.holder = QLineEdit()
+        self.holder.setPlaceholderText(self.tr("评估组写组名或组长姓名，单位自查写单位或经办科室"))
+        self.units = QListWidget()
+        for name in units:
+            item = QListWidgetItem(name, self.units)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        self.units.setMinimumHeight(220)
+        self.all_button = QPushButton(self.tr("全选"))
+        self.none_button = QPushButton(self.tr("全不选"))
+        self.all_button.clicked.connect(lambda: self._check_all(Qt.CheckState.Checked))
+        self.none_button.clicked.connect(lambda: self._check_all(Qt.CheckState.Unchecked))
+        picks = QHBoxLayout()
+        picks.addWidget(self.all_button)
+        picks.addWidget(self.none_button)
+        picks.addStretch(1)
+        self.problem = QLabel()
+        self.problem.setProperty("warning", True)
+        self.problem.setWordWrap(True)
+        note = QLabel(self.tr("文件属于当前轮次“{0}”，带本办的校验码：只有本办下发的文件交回后才能导入，"
+                              "持有人、角色和单位在下发后不能更改。").format(round_name))
+        note.setWordWrap(True)
+        note.setObjectName("itemPath")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("下发…"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("角色"), self.role)
+        form.addRow(self.tr("持有人"), self.holder)
+        form.addRow(self.tr("被评估单位"), self.units)
+        form.addRow("", picks)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        self.role.currentIndexChanged.connect(self._update)
+        self.holder.textChanged.connect(self._update)
+        self.units.itemChanged.connect(self._update)
+        self._update()
+
+    def _check_all(self, state: Qt.CheckState) -> None:
+        for row in range(self.units.count()):
+            self.units.item(row).setCheckState(state)
+
+    def chosen_units(self) -> list[str]:
+        return [self.units.item(row).text() for row in range(self.units.count())
+                if self.units.item(row).checkState() == Qt.CheckState.Checked]
+
+    def chosen_role(self) -> str:
+        return str(self.role.currentData())
+
+    def why_not(self) -> str:
+        """What keeps the file from being issued as chosen ("" when nothing)."""
+        units = self.chosen_units()
+        if not self.holder.text().strip():
+            return self.tr("请填写持有人")
+        if not units:
+            return self.tr("请至少选择一个被评估单位")
+        if self.chosen_role() == "unit" and len(units) != 1:
+            return self.tr("单位自查文件只能包含一个单位（已选 {0} 个）").format(len(units))
+        return ""
+
+    def _update(self) -> None:
+        unit_role = self.chosen_role() == "unit"
+        self.all_button.setEnabled(not unit_role)
+        problem = self.why_not()
+        self.problem.setText(problem)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def values(self) -> tuple[str, str, list[str]]:
+        """(role, holder, units) as chosen."""
+        return self.chosen_role(), self.holder.text().strip(), self.chosen_units()
+
+    def file_name(self, today: datetime.date | None = None) -> str:
+        """A name for the new file: holder, units (or how many), the day."""
+        role, holder, units = self.values()
+        label = "自查" if role == "unit" else "评估"
+        scope = units[0] if len(units) == 1 else f"{len(units)}个单位"
+        return suggested_name(f"{holder}-{scope}{label}", today)
+
+
+def suggested_name(stem: str, today: datetime.date | None = None) -> str:
+    """`stem` made safe as a file name on Windows, with the day and `.sqlite`."""
+    clean = _NOT_IN_NAMES.sub("_", stem).strip(" .")[:NAME_CHARS] or "工作文件"
+    return f"{clean}-{(today or datetime.date.today()):%Y%m%d}.sqlite"
