@@ -375,6 +375,31 @@ def test_issuing_never_replaces_an_existing_file(  # type: ignore[no-untyped-def
     assert len(ledger_rows(folder / "office", "issued")) == 2
 
 
+def test_a_units_rectification_list_is_made_from_the_report_menu(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path, passphrase: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports_support import pdf_text
+
+    from zhashui_inspector.reports.signing import verify_pdf
+
+    out = folder / "office" / "reports" / "整改.pdf"
+    asked: list[str] = []
+
+    def save_as(_parent, _title, default, *_args):  # type: ignore[no-untyped-def]
+        asked.append(default)
+        return str(out), ""
+    monkeypatch.setattr(office_window.qt.QFileDialog, "getSaveFileName", save_as)
+    window.units_table.selectRow(1)
+    window.rectification_action.trigger()
+    qtbot.waitUntil(lambda: hasattr(window, "report_box"), timeout=120_000)
+    assert Path(asked[0]).name.startswith(f"{UNIT}整改清单-")
+    result = verify_pdf(out, [folder / "office" / "keys" / "office-cert.pem"])
+    assert result.ok, result.problem
+    text = pdf_text(out)
+    assert f"{UNIT}整改清单" in text
+    assert "共 1 项：未达标 0 项，基本达标 0 项，评定分歧待处理 1 项。" in text   # item 10
+
+
 def test_wrong_passphrase_is_refused_and_asked_again(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]
                                                      messages: list[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:

@@ -113,6 +113,8 @@ class OfficeWindow(QMainWindow):
         report_menu.addAction(self.tr("全县报告…"), lambda: self.ask_report(None))
         self.unit_report_action = report_menu.addAction(self.tr("所选单位的报告…"),
                                                         self.ask_unit_report)
+        self.rectification_action = report_menu.addAction(
+            self.tr("所选单位的整改清单…"), lambda: self.ask_unit_report(rectification=True))
         report_menu.addSeparator()
         self.print_action = report_menu.addAction(self.tr("打印已生成的报告…"),
                                                   self.ask_print_report)
@@ -478,34 +480,40 @@ class OfficeWindow(QMainWindow):
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def ask_unit_report(self) -> None:
+    def ask_unit_report(self, *, rectification: bool = False) -> None:
         unit = self.selected_unit()
         if unit is None:
             self.tabs.setCurrentIndex(0)
             self.statusBar().showMessage(self.tr("请先在“单位概况”中选择一个单位"), 8000)
             return
-        self.ask_report(unit)
+        self.ask_report(unit, rectification=rectification)
 
-    def ask_report(self, unit: str | None) -> None:
-        stem = f"{unit}复查验收评估报告" if unit else "全县复查验收评估报告"
+    def ask_report(self, unit: str | None, *, rectification: bool = False) -> None:
+        stem = f"{unit}整改清单" if rectification else \
+            f"{unit}复查验收评估报告" if unit else "全县复查验收评估报告"
         default = self.office_dir / "reports" / f"{stem}-{date.today():%Y%m%d}.pdf"
         name, _filter = qt.QFileDialog.getSaveFileName(self, self.tr("保存签章报告"), str(default),
                                                        self.tr("PDF 文件 (*.pdf)"))
         if name:
-            self.make_report(Path(name), unit)
+            self.make_report(Path(name), unit, rectification=rectification)
 
-    def make_report(self, out: Path, unit: str | None = None) -> None:
-        self.with_passphrase(lambda phrase: self._start_report(out, unit, phrase))
+    def make_report(self, out: Path, unit: str | None = None, *,
+                    rectification: bool = False) -> None:
+        """The county report, one unit's report, or (`rectification`) a unit's 整改清单,
+        signed with the office's certificate."""
+        self.with_passphrase(lambda phrase: self._start_report(out, unit, phrase, rectification))
 
-    def _start_report(self, out: Path, unit: str | None, phrase: str) -> None:
+    def _start_report(self, out: Path, unit: str | None, phrase: str,
+                      rectification: bool = False) -> None:
         folder = self.office_dir
+        builder = "build_signed_rectification" if rectification else "build_signed_report"
 
         def job(_ctx: WorkerContext) -> Path:
             from zhashui_inspector.child_process import run_in_child
 
             # in a process of its own (its garbage collections would freeze the window),
             # named so that only that process imports the report modules
-            return Path(run_in_child("zhashui_inspector.reports.county:build_signed_report",
+            return Path(run_in_child(f"zhashui_inspector.reports.county:{builder}",
                                      folder, out, unit=unit, passphrase=phrase))
 
         dialog = qt.QProgressDialog(self.tr("正在生成并签名报告…"), "", 0, 0, self)
