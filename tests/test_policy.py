@@ -104,3 +104,23 @@ def test_veto_caps_the_suggestion(cat: Catalogue) -> None:
 def test_nothing_rated_suggests_nothing(cat: Catalogue) -> None:
     s = score_unit(cat, {})
     assert (s.overall, s.suggested, s.rated, s.complete) == (None, None, 0, False)
+
+
+def test_a_score_exactly_at_a_threshold_meets_it() -> None:
+    """Nine items at 0.8 points make 80 %: in floats 79.99999999999999 %, which printed
+    as 80.0 % and yet fell below 黄牌's 80 % (so 停牌 was suggested)."""
+    import dataclasses
+
+    cat = Catalogue.load()
+    nine = {no: "达标" for no in range(1, 10)}
+    policy = dataclasses.replace(cat.policy, points={**cat.policy.points, "达标": 0.8})
+    s = score_unit(cat, nine, policy)
+    assert s.overall == 80.0 and s.suggested == "黄牌"
+    weighted = dataclasses.replace(cat.policy, weights={**cat.policy.weights,
+                                                        **dict.fromkeys(range(1, 11), 0.1)})
+    ten = nine | {10: "未达标"}
+    s = score_unit(cat, ten, weighted)                 # 0.9 of 1.0 in weights: 90 %
+    assert s.overall == 90.0 and s.suggested == "保留"
+    just_below = dataclasses.replace(weighted, thresholds=(
+        dataclasses.replace(weighted.thresholds[0], overall_min=90.01), *weighted.thresholds[1:]))
+    assert score_unit(cat, ten, just_below).suggested == "黄牌"

@@ -2,12 +2,17 @@
 
 The program suggests; a person decides. Percentages run from 0 to 100; an item rated
 不适用 (points None) leaves both numerator and denominator.
+
+The sums are exact: each number of the policy counts as the decimal it is written as
+(0.8 points is 4/5, not the binary float next to it). In floats, nine items at 0.8 points
+score 79.99999999999999 %, shown as 80.0 % and yet below a threshold of 80 %.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from zhashui_inspector.core.catalogue import Catalogue, Policy
 
@@ -47,33 +52,45 @@ def score_unit(
 ) -> UnitScore:
     """Score one unit: `ratings` maps item number to rating (None or missing = not rated)."""
     policy = policy or catalogue.policy
-    earned_total = weight_total = 0.0
-    areas: dict[int, float | None] = {}
+    points_of = {r: None if p is None else exact(p) for r, p in policy.points.items()}
+    earned_total = weight_total = Fraction(0)
+    areas: dict[int, Fraction | None] = {}
     rated = applicable = 0
     for area in catalogue.areas:
-        earned = weight = 0.0
+        earned = weight = Fraction(0)
         for item in area.items:
             rating = ratings.get(item.no)
             if rating is None:
                 continue
             rated += 1
-            points = policy.points.get(rating)
+            points = points_of.get(rating)
             if points is None:
                 continue
             applicable += 1
-            w = policy.weights.get(item.no, 1.0)
+            w = exact(policy.weights.get(item.no, 1.0))
             earned += w * points
             weight += w
-        areas[area.no] = 100.0 * earned / weight if weight else None
+        areas[area.no] = 100 * earned / weight if weight else None
         earned_total += earned
         weight_total += weight
-    overall = 100.0 * earned_total / weight_total if weight_total else None
+    overall = 100 * earned_total / weight_total if weight_total else None
     total = len(catalogue.items())
     vetoed = tuple(
         sorted(no for no in policy.veto_items if ratings.get(no) == _lowest_rating(policy))
     )
     suggested = suggest_outcome(policy, overall, areas, vetoed)
-    return UnitScore(overall, areas, rated, total, applicable, suggested, rated == total, vetoed)
+    return UnitScore(_float(overall), {no: _float(v) for no, v in areas.items()}, rated, total,
+                     applicable, suggested, rated == total, vetoed)
+
+
+def exact(value: Fraction | float) -> Fraction:
+    """A number of the policy (or a score) as the decimal it is written as: a float by its
+    shortest repr, which is what JSON and the screen show."""
+    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _lowest_rating(policy: Policy) -> str:
@@ -83,20 +100,23 @@ def _lowest_rating(policy: Policy) -> str:
 
 def suggest_outcome(
     policy: Policy,
-    overall: float | None,
-    areas: Mapping[int, float | None],
+    overall: Fraction | float | None,
+    areas: Mapping[int, Fraction | float | None],
     vetoed_by: tuple[int, ...] = (),
 ) -> str | None:
-    """The first outcome whose thresholds hold; a veto caps it. None when nothing is scored yet."""
+    """The first outcome whose thresholds hold; a veto caps it. None when nothing is scored
+    yet. Scores given as floats are taken as the decimals they print as."""
     if overall is None:
         return None
+    score = exact(overall)
+    area_scores = [exact(v) for v in areas.values() if v is not None]
     order = [t.outcome for t in policy.thresholds]
     chosen = order[-1]
     for threshold in policy.thresholds:
-        if threshold.overall_min is not None and overall < threshold.overall_min:
+        if threshold.overall_min is not None and score < exact(threshold.overall_min):
             continue
         if threshold.area_min is not None and any(
-            v is not None and v < threshold.area_min for v in areas.values()
+            v < exact(threshold.area_min) for v in area_scores
         ):
             continue
         chosen = threshold.outcome
