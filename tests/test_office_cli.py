@@ -117,6 +117,17 @@ def test_round_and_policy_commands(cli, office_dir: Path, tmp_path: Path) -> Non
     new.write_text(json.dumps(policy, ensure_ascii=False), encoding="utf-8")
     code, _, err = cli("office", "policy", office_dir, "--set", new)
     assert code == 1 and "不是保留、黄牌、停牌、摘牌之一" in err
+    policy["thresholds"][0]["outcome"] = "保留"
+    for change, message in (
+            ({"veto_items": [3, 77]}, "否决项第 77 项不是创建标准中的指标"),
+            ({"veto_outcome": "警告"}, "否决项的结果“警告”不是保留、黄牌、停牌、摘牌之一"),
+            ({"points": dict.fromkeys(policy["points"])}, "须至少为一个评定结果计分"),
+            ({"thresholds": []}, "须给出建议结果的条件")):
+        new.write_text(json.dumps(policy | change, ensure_ascii=False), encoding="utf-8")
+        code, _, err = cli("office", "policy", office_dir, "--set", new)
+        assert code == 1 and message in err, change
+    code, out, _ = cli("office", "policy", office_dir)
+    assert out.splitlines()[0] == "本办 2024 年评分规则"     # the refused ones changed nothing
 
 
 def test_init_adopts_an_existing_workbook_and_needs_a_passphrase(

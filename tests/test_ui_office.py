@@ -273,6 +273,51 @@ def test_round_dialog_moves_the_dates(qtbot, window, folder: Path) -> None:  # t
         assert review is not None and review.end.isoformat() == "2023-12-05"
 
 
+def test_policy_dialog_changes_the_suggestions(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _cell(window.units_model, 1, 3) == "保留"       # 9 of 9 scored items 达标
+    dialog = window.edit_policy()
+    save = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Save)
+    assert dialog.label.text().startswith("默认评分规则") and save.isEnabled()
+    assert dialog.points["不适用"].none.isChecked() and dialog.points["达标"].value() == 1.0
+    dialog.veto_items.setText("3、99")
+    assert not save.isEnabled()
+    assert dialog.problem.text() == "否决项“99”不是创建标准中的指标编号（1–76）"
+    dialog.veto_items.setText("3，1")
+    for rating in ("达标", "基本达标", "未达标"):
+        dialog.points[rating].none.setChecked(True)
+    assert dialog.problem.text() == "至少要有一个评定结果计分"
+    dialog.points["达标"].none.setChecked(False)
+    dialog.points["未达标"].none.setChecked(False)
+    dialog.points["达标"].spin.setValue(0.8)               # 9 items 达标: 80 % → 黄牌
+    keep, _yellow, _stop, _drop = dialog.thresholds
+    assert keep[0] == "保留" and keep[1].value() == 90.0
+    keep[1].spin.setValue(101.0)
+    assert keep[1].value() == 100.0                       # the range ends at 100 %
+    keep[1].spin.setValue(90.0)
+    dialog.label.setText("")
+    assert dialog.problem.text() == "请填写规则名称（报告中印出）"
+    _type(dialog.label, "本办 2024 年评分规则")
+    assert save.isEnabled()
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert _cell(window.units_model, 1, 3) == "黄牌"
+    assert _cell(window.units_model, 1, 2) == "80.0%"
+    with Office.open(folder / "office") as office:
+        policy = office.ledger.policy
+    assert policy.label == "本办 2024 年评分规则"
+    assert policy.points == {"达标": 0.8, "基本达标": None, "未达标": 0.0, "不适用": None}
+    assert policy.thresholds[0].overall_min == 90.0 and policy.veto_items == (1, 3)
+    assert len(policy.weights) == 76
+    sheet = load_workbook(folder / "office" / "master.xlsx")["汇总"]
+    assert "黄牌" in [c.value for row in sheet.iter_rows() for c in row]
+
+    dialog = window.edit_policy()
+    restore = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.RestoreDefaults)
+    qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
+    assert dialog.policy() == office.catalogue.policy
+    dialog.reject()
+
+
 def test_open_workbook_and_make_the_signed_report(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]
                                                   passphrase: list[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:

@@ -263,6 +263,15 @@ class Office:
             raise ValidationError(f"评分规则中的结果“{unknown[0]}”不是保留、黄牌、停牌、摘牌之一")
         if set(policy.points) != set(self.catalogue.ratings):
             raise ValidationError("评分规则须为每个评定结果给出分值（不适用写 null）")
+        if all(points is None for points in policy.points.values()):
+            raise ValidationError("评分规则须至少为一个评定结果计分")
+        if not policy.thresholds:
+            raise ValidationError("评分规则须给出建议结果的条件")
+        if policy.veto_outcome not in self.catalogue.outcomes:
+            raise ValidationError(f"否决项的结果“{policy.veto_outcome}”不是保留、黄牌、停牌、摘牌之一")
+        stray = [no for no in policy.veto_items if not self.catalogue.has_item(no)]
+        if stray:
+            raise ValidationError(f"否决项第 {stray[0]} 项不是创建标准中的指标")
         with self.writing(), self.ledger.tx() as conn:
             self.ledger.set_meta(conn, "policy", json.dumps(policy.to_json(), ensure_ascii=False))
             self.mark_pending(conn)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zhashui_inspector.core.catalogue import Policy
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.exchange.conflicts import Conflict, list_conflicts
 from zhashui_inspector.exchange.office import Office, Round
@@ -60,6 +61,8 @@ class OfficeSnapshot:
     item_texts: dict[int, str] = field(default_factory=dict)
     issued: list[IssuedEntry] = field(default_factory=list)
     units: tuple[str, ...] = ()
+    policy: Policy | None = None            # the office's, in force
+    default_policy: Policy | None = None    # the catalogue's
 
 
 def load_snapshot(folder: Path) -> OfficeSnapshot:
@@ -70,7 +73,8 @@ def load_snapshot(folder: Path) -> OfficeSnapshot:
             list_conflicts(office, include_closed=True), import_log(office),
             office.workbook_path, office.catalogue.outcomes, office.catalogue.ratings,
             {i.no: i.text for i in office.catalogue.items()}, issued_files(office),
-            tuple(u.name for u in office.catalogue.units))
+            tuple(u.name for u in office.catalogue.units), office.ledger.policy,
+            office.catalogue.policy)
 
 
 def returned_files(paths: list[Path]) -> list[Path]:

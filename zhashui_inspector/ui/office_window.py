@@ -1,5 +1,6 @@
 """The office's window (县委依法治县办 mode): issue work files, import returned files, settle
-conflicts, record decisions, open the master workbook and make the signed report.
+conflicts, record decisions, set the round's dates and the scoring policy, open the
+master workbook and make the signed reports.
 
 Everything that touches the office folder runs on one worker thread (each job opens the
 office, does its work and closes it again, so the command line can use the folder in
@@ -42,6 +43,7 @@ from zhashui_inspector.ui.office_models import (
     returned_files,
     unit_columns,
 )
+from zhashui_inspector.ui.office_policy import PolicyDialog
 from zhashui_inspector.ui.qt import (
     QAbstractItemView,
     QCloseEvent,
@@ -122,6 +124,7 @@ class OfficeWindow(QMainWindow):
         bar.addWidget(self.report_button)
         bar.addSeparator()
         self.round_action = bar.addAction(self.tr("轮次设置…"), self.edit_round)
+        self.policy_action = bar.addAction(self.tr("评分规则…"), self.edit_policy)
         self.round_label = QLabel()
         self.round_label.setObjectName("stageLabel")
         bar.addWidget(self.round_label)
@@ -470,6 +473,21 @@ class OfficeWindow(QMainWindow):
         changes: dict[str, tuple[date, date]] = dict(spans)
         self._write(lambda office: office.set_round(name, changes),
                     self.tr("已保存轮次“{0}”的阶段日期").format(name))
+
+    def edit_policy(self) -> PolicyDialog | None:
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.policy is None or snapshot.default_policy is None:
+            return None
+        dialog = PolicyDialog(snapshot.policy, snapshot.default_policy, snapshot.outcomes,
+                              snapshot.item_texts, self)
+        dialog.accepted.connect(lambda: self._set_policy(dialog))
+        dialog.open()
+        return dialog
+
+    def _set_policy(self, dialog: PolicyDialog) -> None:
+        policy = dialog.policy()
+        self._write(lambda office: office.set_policy(policy),
+                    self.tr("已保存评分规则“{0}”，建议结果已按新规则更新").format(policy.label))
 
     # ---- workbook and report ----------------------------------------------------------------
 
