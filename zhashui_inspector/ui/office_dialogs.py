@@ -24,6 +24,8 @@ from zhashui_inspector.ui.qt import (
     QWidget,
 )
 
+TITLE = "县委依法治县办"   # the office window's title and its message boxes
+
 
 def ask_passphrase(parent: QWidget, *, confirm: bool = False) -> str | None:
     """The office key's passphrase, typed by the user (None when cancelled)."""

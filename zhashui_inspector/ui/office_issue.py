@@ -1,8 +1,8 @@
 """Issuing a work file from the office window: who holds it, in which role, for which units.
 
-The dialog only gathers the choice; the office window asks where to save the file and
-issues it on its worker (exchange.issue), so the file carries the office's MAC and the
-ledger records it like one issued from the command line.
+The dialog only gathers the choice; `IssueActions` (a mixin of `OfficeWindow`) asks where
+to save the file and issues it on the window's worker (exchange.issue), so the file
+carries the office's MAC and the ledger records it like one issued from the command line.
 """
 
 from __future__ import annotations
@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+from zhashui_inspector.exchange.office import Office
+from zhashui_inspector.ui import qt  # dialogs: resolved on first use
+from zhashui_inspector.ui.office_dialogs import TITLE
 from zhashui_inspector.ui.qt import (
     QComboBox,
+    QDesktopServices,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,9 +28,11 @@ from zhashui_inspector.ui.qt import (
     QListWidgetItem,
     QPushButton,
     Qt,
+    QUrl,
     QVBoxLayout,
     QWidget,
 )
+from zhashui_inspector.ui.worker import WorkerContext
 
 ROLES = (("inspector", "评估组（复查验收评估）"), ("unit", "被评估单位（全面自查）"))
 # what Windows does not allow in a file name, and control characters
@@ -131,3 +138,61 @@ def suggested_name(stem: str, today: datetime.date | None = None) -> str:
     """`stem` made safe as a file name on Windows, with the day and `.sqlite`."""
     clean = _NOT_IN_NAMES.sub("_", stem).strip(" .")[:NAME_CHARS] or "工作文件"
     return f"{clean}-{(today or datetime.date.today()):%Y%m%d}.sqlite"
+
+
+class IssueActions:
+    """The office window's side of issuing: the dialog, where to save, the job."""
+
+    def open_issue(self) -> IssueDialog | None:
+        """Ask who gets a new work file (window-modal, returns at once)."""
+        if self.snapshot is None:
+            return None
+        dialog = IssueDialog(self.snapshot.units, self.snapshot.round.name, self)
+        dialog.accepted.connect(lambda: self._ask_issue_path(dialog))
+        dialog.open()
+        return dialog
+
+    def _ask_issue_path(self, dialog: IssueDialog) -> None:
+        role, holder, units = dialog.values()
+        folder = self.office_dir / "issued"
+        folder.mkdir(exist_ok=True)
+        name, _filter = qt.QFileDialog.getSaveFileName(
+            self, self.tr("保存下发的工作文件"), str(folder / dialog.file_name()),
+            self.tr("工作文件 (*.sqlite)"), "",
+            qt.QFileDialog.Option.DontConfirmOverwrite)  # an existing file is never replaced
+        if name:
+            self.issue_file(Path(name), role, holder, units)
+
+    def issue_file(self, out: Path, role: str, holder: str, units: list[str]) -> None:
+        self.with_passphrase(lambda phrase: self._start_issue(out, role, holder, units, phrase))
+
+    def _start_issue(self, out: Path, role: str, holder: str, units: list[str],
+                     phrase: str) -> None:
+        from zhashui_inspector.exchange.issue import issue_work_file
+
+        folder = self.office_dir
+
+        def job(_ctx: WorkerContext) -> Path:
+            with Office.open(folder) as office:
+                return issue_work_file(office, office.keys(phrase), out, role=role,
+                                       holder=holder, units=units).path
+
+        self._run(job, lambda path: self._issued(path, holder))
+
+    def _issued(self, path: Path, holder: str) -> None:
+        self.statusBar().showMessage(self.tr("已下发 {0}").format(path), 20000)
+        self.tabs.setCurrentWidget(self.issued_page)
+        box = qt.QMessageBox(
+            qt.QMessageBox.Icon.Information, TITLE,
+            self.tr("已下发给“{0}”：{1}\n\n请把此文件拷贝给持有人。交回后，在本窗口导入交回的文件。")
+            .format(holder, path), parent=self)
+        folder_button = box.addButton(self.tr("打开所在文件夹"), qt.QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("关闭"), qt.QMessageBox.ButtonRole.RejectRole)
+
+        def clicked(button: object) -> None:
+            if button is folder_button:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        box.buttonClicked.connect(clicked)
+        box.open()
+        self.issue_box = box
+        self.refresh()

@@ -27,12 +27,13 @@ from zhashui_inspector.ui.first_paint import after_first_paint
 from zhashui_inspector.ui.heap import freeze_start_up_heap
 from zhashui_inspector.ui.office_conflicts import ConflictsPane
 from zhashui_inspector.ui.office_dialogs import (
+    TITLE,
     DecisionDialog,
     InitPage,
     RoundDialog,
     ask_passphrase,
 )
-from zhashui_inspector.ui.office_issue import IssueDialog
+from zhashui_inspector.ui.office_issue import IssueActions
 from zhashui_inspector.ui.office_models import (
     RESIZE_ROWS,
     OfficeSnapshot,
@@ -44,6 +45,7 @@ from zhashui_inspector.ui.office_models import (
     unit_columns,
 )
 from zhashui_inspector.ui.office_policy import PolicyDialog
+from zhashui_inspector.ui.office_reports import ReportActions
 from zhashui_inspector.ui.qt import (
     QAbstractItemView,
     QCloseEvent,
@@ -68,10 +70,9 @@ from zhashui_inspector.ui.settings import load_bytes, save_bytes
 from zhashui_inspector.ui.worker import FileWorker, Job, WorkerContext
 
 log = logging.getLogger(__name__)
-TITLE = "县委依法治县办"
 
 
-class OfficeWindow(QMainWindow):
+class OfficeWindow(IssueActions, ReportActions, QMainWindow):
     refreshed = Signal()          # a new snapshot is on screen
     imported = Signal(object)     # ImportBatch
 
@@ -278,62 +279,6 @@ class OfficeWindow(QMainWindow):
             then(ok)
         self.worker.submit(check, unlocked, self._failed)
 
-    # ---- issuing ----------------------------------------------------------------------------
-
-    def open_issue(self) -> IssueDialog | None:
-        """Ask who gets a new work file (window-modal, returns at once)."""
-        if self.snapshot is None:
-            return None
-        dialog = IssueDialog(self.snapshot.units, self.snapshot.round.name, self)
-        dialog.accepted.connect(lambda: self._ask_issue_path(dialog))
-        dialog.open()
-        return dialog
-
-    def _ask_issue_path(self, dialog: IssueDialog) -> None:
-        role, holder, units = dialog.values()
-        folder = self.office_dir / "issued"
-        folder.mkdir(exist_ok=True)
-        name, _filter = qt.QFileDialog.getSaveFileName(
-            self, self.tr("保存下发的工作文件"), str(folder / dialog.file_name()),
-            self.tr("工作文件 (*.sqlite)"), "",
-            qt.QFileDialog.Option.DontConfirmOverwrite)  # an existing file is never replaced
-        if name:
-            self.issue_file(Path(name), role, holder, units)
-
-    def issue_file(self, out: Path, role: str, holder: str, units: list[str]) -> None:
-        self.with_passphrase(lambda phrase: self._start_issue(out, role, holder, units, phrase))
-
-    def _start_issue(self, out: Path, role: str, holder: str, units: list[str],
-                     phrase: str) -> None:
-        from zhashui_inspector.exchange.issue import issue_work_file
-
-        folder = self.office_dir
-
-        def job(_ctx: WorkerContext) -> Path:
-            with Office.open(folder) as office:
-                return issue_work_file(office, office.keys(phrase), out, role=role,
-                                       holder=holder, units=units).path
-
-        self._run(job, lambda path: self._issued(path, holder))
-
-    def _issued(self, path: Path, holder: str) -> None:
-        self.statusBar().showMessage(self.tr("已下发 {0}").format(path), 20000)
-        self.tabs.setCurrentWidget(self.issued_page)
-        box = qt.QMessageBox(
-            qt.QMessageBox.Icon.Information, TITLE,
-            self.tr("已下发给“{0}”：{1}\n\n请把此文件拷贝给持有人。交回后，在本窗口导入交回的文件。")
-            .format(holder, path), parent=self)
-        folder_button = box.addButton(self.tr("打开所在文件夹"), qt.QMessageBox.ButtonRole.ActionRole)
-        box.addButton(self.tr("关闭"), qt.QMessageBox.ButtonRole.RejectRole)
-
-        def clicked(button: object) -> None:
-            if button is folder_button:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
-        box.buttonClicked.connect(clicked)
-        box.open()
-        self.issue_box = box
-        self.refresh()
-
     # ---- importing --------------------------------------------------------------------------
 
     def pick_files(self) -> None:
@@ -497,80 +442,6 @@ class OfficeWindow(QMainWindow):
             qt.QMessageBox.information(self, TITLE, self.tr("总表尚未生成"))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    def ask_unit_report(self, *, rectification: bool = False) -> None:
-        unit = self.selected_unit()
-        if unit is None:
-            self.tabs.setCurrentIndex(0)
-            self.statusBar().showMessage(self.tr("请先在“单位概况”中选择一个单位"), 8000)
-            return
-        self.ask_report(unit, rectification=rectification)
-
-    def ask_report(self, unit: str | None, *, rectification: bool = False) -> None:
-        stem = f"{unit}整改清单" if rectification else \
-            f"{unit}复查验收评估报告" if unit else "全县复查验收评估报告"
-        default = self.office_dir / "reports" / f"{stem}-{date.today():%Y%m%d}.pdf"
-        name, _filter = qt.QFileDialog.getSaveFileName(self, self.tr("保存签章报告"), str(default),
-                                                       self.tr("PDF 文件 (*.pdf)"))
-        if name:
-            self.make_report(Path(name), unit, rectification=rectification)
-
-    def make_report(self, out: Path, unit: str | None = None, *,
-                    rectification: bool = False) -> None:
-        """The county report, one unit's report, or (`rectification`) a unit's 整改清单,
-        signed with the office's certificate."""
-        self.with_passphrase(lambda phrase: self._start_report(out, unit, phrase, rectification))
-
-    def _start_report(self, out: Path, unit: str | None, phrase: str,
-                      rectification: bool = False) -> None:
-        folder = self.office_dir
-        builder = "build_signed_rectification" if rectification else "build_signed_report"
-
-        def job(_ctx: WorkerContext) -> Path:
-            from zhashui_inspector.child_process import run_in_child
-
-            # in a process of its own (its garbage collections would freeze the window),
-            # named so that only that process imports the report modules
-            return Path(run_in_child(f"zhashui_inspector.reports.county:{builder}",
-                                     folder, out, unit=unit, passphrase=phrase))
-
-        dialog = qt.QProgressDialog(self.tr("正在生成并签名报告…"), "", 0, 0, self)
-        dialog.setCancelButton(None)
-        dialog.setWindowTitle(self.tr("生成签章报告"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        self._progress = dialog
-        self._run(job, self._report_done)
-
-    def _report_done(self, path: Path) -> None:
-        self._close_progress()
-        self.statusBar().showMessage(self.tr("已生成签章报告 {0}").format(path), 20000)
-        box = qt.QMessageBox(qt.QMessageBox.Icon.Information, TITLE,
-                             self.tr("已生成并签名：{0}").format(path), parent=self)
-        open_button = box.addButton(self.tr("打开"), qt.QMessageBox.ButtonRole.AcceptRole)
-        print_button = box.addButton(self.tr("打印…"), qt.QMessageBox.ButtonRole.ActionRole)
-        box.addButton(self.tr("关闭"), qt.QMessageBox.ButtonRole.RejectRole)
-
-        def clicked(button: object) -> None:
-            if button is open_button:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-            elif button is print_button:
-                self.print_report(path)
-        box.buttonClicked.connect(clicked)
-        box.open()
-        self.report_box = box
-
-    def ask_print_report(self) -> None:
-        name, _filter = qt.QFileDialog.getOpenFileName(
-            self, self.tr("打印报告"), str(self.office_dir / "reports"), self.tr("PDF 文件 (*.pdf)"))
-        if name:
-            self.print_report(Path(name))
-
-    def print_report(self, path: Path) -> bool:
-        """The system print dialog with a preview of a report (the signed PDF itself)."""
-        from zhashui_inspector.ui.printing import print_pdf
-
-        return print_pdf(self, path, path.stem)
 
     # ---- a folder that is not an office folder yet ----------------------------------------------
 
