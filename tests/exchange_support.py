@@ -22,9 +22,12 @@ LEDGER_DATA_TABLES = ("meta", "round", "round_stage", "issued", "source", "ratin
 
 def issue(office_dir: Path, out: Path, *, role: str = "inspector", holder: str = "张三",
           units: Sequence[str] = ("县财政局",)) -> Path:
+    """Issue as the command line and the office window do: the workbook rewritten after
+    (or left pending, when a test has locked or broken it)."""
     with Office.open(office_dir) as office:
         issue_work_file(office, office.keys(PASSPHRASE), out, role=role, holder=holder,
                         units=list(units))
+        office.refresh_workbook()
     return out
 
 

@@ -21,6 +21,7 @@ from exchange_support import (
     rate_all,
     sha256,
 )
+from openpyxl import load_workbook
 
 from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.exchange import conflicts, importer
@@ -390,10 +391,14 @@ def test_issued_files_say_which_have_come_back(office_dir: Path, tmp_path: Path)
     rate_all(one, "县财政局", "未达标", items=[2])
     do_import(office_dir, hand_back(one, tmp_path / "a2.sqlite"))
     with Office.open(office_dir) as office:
-        unit, inspector = issued_files(office)
+        unit, inspector = issued_files(office.ledger)
     assert (unit.holder, unit.role_label, unit.units, unit.returned) == (
         "县财政局法规股", "被评估单位", ("县财政局",), False)
     assert unit.file_name == "u.sqlite" and unit.imported_at == ""
     assert (inspector.holder, inspector.handback_seq, inspector.returned) == ("张三", 2, True)
     assert inspector.imported_at.startswith("20")
     assert inspector.late            # handed back after the default round (2023) ended
+    sheet = load_workbook(office_dir / "master.xlsx")["下发记录"]   # oldest first
+    assert [[c.value for c in row][1:6] for row in sheet.iter_rows(min_row=4)] == [
+        ["张三", "评估组", "县财政局", "a.sqlite", "第 2 次交回（逾期）"],
+        ["县财政局法规股", "被评估单位", "县财政局", "u.sqlite", "未交回"]]

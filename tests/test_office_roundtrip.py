@@ -69,7 +69,7 @@ def test_round_trip_cell_by_cell(office_dir: Path, tmp_path: Path) -> None:
     wb = load_workbook(office_dir / "master.xlsx")
     assert wb.sheetnames == ["汇总", "县发改局", "县财政局", "县林业局", "县交通局", "县气象局",
                              "下梁镇", "凤凰镇", "杏坪镇", "县应急管理局", "县审批局",
-                             "县瓦房口镇", "县曹坪镇", "证据目录", "冲突", "导入记录"]
+                             "县瓦房口镇", "县曹坪镇", "证据目录", "冲突", "下发记录", "导入记录"]
 
     # 汇总: 70 达标, 73-75 基本达标, 72 resolved 未达标, 76 不适用, 71 open
     summary = wb["汇总"]
@@ -129,6 +129,16 @@ def test_round_trip_cell_by_cell(office_dir: Path, tmp_path: Path) -> None:
         [UNIT, 71, _row(conflicts, 4)[2], "张三：基本达标；李四：达标", "待解决", None],
         [UNIT, 72, _row(conflicts, 5)[2], "张三：基本达标；李四：未达标", "已裁定", "未达标"]]
     assert _row(conflicts, 5)[6] == "台账确有缺失" and conflicts.max_row == 5
+
+    issued = wb["下发记录"]
+    assert _row(issued, 3) == ["下发时间", "持有人", "角色", "被评估单位", "文件名", "交回情况",
+                               "文件编号", "最近导入", "轮次"]
+    assert [_row(issued, r)[1:6] for r in (4, 5, 6)] == [
+        ["张三", "评估组", f"{UNIT}、下梁镇", "zs.sqlite", "第 1 次交回（逾期）"],
+        ["李四", "评估组", UNIT, "ls.sqlite", "第 1 次交回（逾期）"],
+        ["县财政局法规股", "被评估单位", UNIT, "unit.sqlite", "第 1 次交回（逾期）"]]
+    assert len(_row(issued, 4)[6]) == 32 and issued.max_row == 6
+    assert issued["F4"].fill.fgColor.rgb == "00FCE4D6"                 # late marked
 
     log = wb["导入记录"]
     assert [_row(log, r)[:4] for r in (4, 5, 6)] == [

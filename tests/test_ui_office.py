@@ -400,6 +400,9 @@ def test_issue_a_work_file_and_see_it_come_back(  # type: ignore[no-untyped-def]
     assert [_cell(issued, 0, c) for c in range(1, 6)] == [
         "第三评估组 王五", "评估组", f"{UNIT}、杏坪镇", "未交回", "第三评估组.sqlite"]
     qtmodeltester.check(issued, force_py=True)
+    sheet = load_workbook(office / "master.xlsx")["下发记录"]      # the workbook has it too
+    assert [c.value for c in sheet[6]][1:6] == [
+        "第三评估组 王五", "评估组", f"{UNIT}、杏坪镇", "第三评估组.sqlite", "未交回"]
 
     rate_all(folder / "第三评估组.sqlite", "杏坪镇", "达标", items=[1])
     with qtbot.waitSignal(window.imported, timeout=30_000):

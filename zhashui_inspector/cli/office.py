@@ -160,6 +160,9 @@ def cmd_issue(args: argparse.Namespace) -> int:
         ident = issued.identity
         print(f"已下发 {issued.path}：{ident.holder}，{'、'.join(ident.units)}，"
               f"{ident.round_name}（文件编号 {ident.file_id[:12]}…）")
+        problem = office.refresh_workbook()
+    if problem:
+        print(problem, file=sys.stderr)
     return 0
 
 

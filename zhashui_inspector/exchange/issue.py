@@ -21,7 +21,8 @@ class IssuedFile:
 
 def issue_work_file(office: Office, keys: OfficeKeys, out: Path, *, role: str, holder: str,
                     units: Sequence[str]) -> IssuedFile:
-    """Write a new work file for the current round and record it in the ledger.
+    """Write a new work file for the current round and record it in the ledger (the caller
+    rewrites the workbook, `Office.refresh_workbook`).
 
     The file embeds the office's catalogue snapshot (from the ledger), so a later
     program with a revised catalogue still issues files the office can import.
@@ -46,6 +47,7 @@ def issue_work_file(office: Office, keys: OfficeKeys, out: Path, *, role: str, h
                     (ident.file_id, ident.role, ident.holder,
                      json.dumps(list(ident.units), ensure_ascii=False), ident.round_name,
                      ident.issued_at, ident.catalogue_hash, ident.mac, out.name))
+                office.mark_pending(conn)   # the workbook's 下发记录
         except BaseException:
             # Not recorded, so it could never be imported: do not leave it lying around.
             out.unlink(missing_ok=True)

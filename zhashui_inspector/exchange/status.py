@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhashui_inspector.core.records import ROLE_LABELS
+from zhashui_inspector.exchange.ledger import Ledger
 from zhashui_inspector.exchange.merged import unit_views
-from zhashui_inspector.exchange.office import Office
+
+if TYPE_CHECKING:   # the office's module writes the workbook, whose sheets read this one
+    from zhashui_inspector.exchange.office import Office
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,14 @@ class IssuedEntry:
         return self.handback_seq is not None
 
 
-def issued_files(office: Office, limit: int = 2000) -> list[IssuedEntry]:
+def issued_files(ledger: Ledger, limit: int | None = None) -> list[IssuedEntry]:
     """The issued work files, newest first, each with its current hand-back."""
     return [IssuedEntry(r["file_id"], r["file_name"], r["role"], r["holder"],
                         tuple(json.loads(r["units"])), r["round_name"], r["issued_at"],
                         r["handback_seq"], r["imported_at"] or "", bool(r["late"]))
-            for r in office.ledger.rows(
+            for r in ledger.rows(
                 "SELECT i.file_id, i.file_name, i.role, i.holder, i.units, i.round_name,"
                 " i.issued_at, s.handback_seq, s.imported_at, s.late FROM issued i"
                 " LEFT JOIN source s ON s.file_id = i.file_id AND s.current = 1"
-                " ORDER BY i.issued_at DESC, i.rowid DESC LIMIT ?", (limit,))]
+                " ORDER BY i.issued_at DESC, i.rowid DESC LIMIT ?",
+                (-1 if limit is None else limit,))]

@@ -16,10 +16,12 @@ from zhashui_inspector.core.policy import describe_policy
 from zhashui_inspector.core.records import ROLE_LABELS
 from zhashui_inspector.exchange.ledger import Ledger
 from zhashui_inspector.exchange.merged import STATUS_LABELS, UnitView, unit_views
+from zhashui_inspector.exchange.status import issued_files
 
 SUMMARY = "汇总"
 EVIDENCE = "证据目录"
 CONFLICTS = "冲突"
+ISSUED = "下发记录"
 IMPORT_LOG = "导入记录"
 RESULT_TEXT = {"imported": "已导入", "replaced": "已导入（替换较早交回）", "unchanged": "未变化",
                "superseded": "已忽略（较早交回）", "rejected": "拒收"}
@@ -50,7 +52,7 @@ class SheetSpec:
 
 
 def owned_sheet_names(catalogue: Catalogue) -> list[str]:
-    return [SUMMARY, *(u.name for u in catalogue.units), EVIDENCE, CONFLICTS, IMPORT_LOG]
+    return [SUMMARY, *(u.name for u in catalogue.units), EVIDENCE, CONFLICTS, ISSUED, IMPORT_LOG]
 
 
 def build_sheets(ledger: Ledger) -> list[SheetSpec]:
@@ -60,7 +62,7 @@ def build_sheets(ledger: Ledger) -> list[SheetSpec]:
     round_name = ledger.meta("current_round")
     sheets = [_summary(ledger, views, as_of, round_name)]
     sheets += [_unit_sheet(ledger.catalogue, v) for v in views]
-    sheets += [_evidence(ledger), _conflicts(ledger), _import_log(ledger)]
+    sheets += [_evidence(ledger), _conflicts(ledger), _issued(ledger), _import_log(ledger)]
     return sheets
 
 
@@ -71,6 +73,7 @@ def empty_specs(catalogue: Catalogue) -> list[SheetSpec]:
             *(SheetSpec(u.name, "", "", UNIT_COLUMNS, (2,)) for u in catalogue.units),
             SheetSpec(EVIDENCE, "", "", EVIDENCE_COLUMNS, (0, 1, 6, 7)),
             SheetSpec(CONFLICTS, "", "", CONFLICT_COLUMNS, (0, 1)),
+            SheetSpec(ISSUED, "", "", ISSUED_COLUMNS, (6,)),
             SheetSpec(IMPORT_LOG, "", "", LOG_COLUMNS, (0,))]
 
 
@@ -78,6 +81,7 @@ def _as_of(ledger: Ledger) -> str:
     """When the data last changed (not when it was written), so a rewrite is identical."""
     (at,) = ledger.conn.execute(
         "SELECT max(at) FROM (SELECT max(imported_at) AS at FROM source"
+        " UNION ALL SELECT max(issued_at) FROM issued"
         " UNION ALL SELECT max(resolved_at) FROM resolution"
         " UNION ALL SELECT max(decided_at) FROM decision)").fetchone()
     return _when(at) if at else "尚无导入"
@@ -229,6 +233,31 @@ def _conflicts(ledger: Ledger) -> SheetSpec:
                           _when(r["resolved_at"]), _when(r["opened_at"])])
         if r["status"] == "open":
             spec.highlights[(index, 4)] = "conflict"
+    return spec
+
+
+# ---- 下发记录 ------------------------------------------------------------------------------
+
+ISSUED_COLUMNS = [
+    Column("下发时间", 19), Column("持有人", 14, wrap=True), Column("角色", 10),
+    Column("被评估单位", 28, wrap=True), Column("文件名", 26, wrap=True),
+    Column("交回情况", 16, wrap=True), Column("文件编号", 34, wrap=True),
+    Column("最近导入", 19), Column("轮次", 16, wrap=True),
+]
+
+
+def _issued(ledger: Ledger) -> SheetSpec:
+    spec = SheetSpec(ISSUED, "工作文件下发记录",
+                     "本办下发的每一份工作文件及其交回情况（以最近导入的一次交回为准）",
+                     ISSUED_COLUMNS, (6,))
+    for index, e in enumerate(reversed(issued_files(ledger))):   # oldest first, as issued
+        back = "未交回" if not e.returned else f"第 {e.handback_seq} 次交回"
+        if e.late:
+            back += "（逾期）"
+        spec.rows.append([_when(e.issued_at), e.holder, e.role_label, "、".join(e.units),
+                          e.file_name, back, e.file_id, _when(e.imported_at), e.round_name])
+        if e.late:
+            spec.highlights[(index, 5)] = "late"
     return spec
 
 

@@ -172,14 +172,17 @@ class IssueActions:
 
         folder = self.office_dir
 
-        def job(_ctx: WorkerContext) -> Path:
+        def job(_ctx: WorkerContext) -> tuple[Path, str]:
             with Office.open(folder) as office:
-                return issue_work_file(office, office.keys(phrase), out, role=role,
+                path = issue_work_file(office, office.keys(phrase), out, role=role,
                                        holder=holder, units=units).path
+                return path, office.refresh_workbook()
 
-        self._run(job, lambda path: self._issued(path, holder))
+        self._run(job, lambda done: self._issued(*done, holder))
 
-    def _issued(self, path: Path, holder: str) -> None:
+    def _issued(self, path: Path, problem: str, holder: str) -> None:
+        if problem:
+            qt.QMessageBox.warning(self, TITLE, problem)
         self.statusBar().showMessage(self.tr("已下发 {0}").format(path), 20000)
         self.tabs.setCurrentWidget(self.issued_page)
         box = qt.QMessageBox(

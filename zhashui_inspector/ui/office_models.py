@@ -72,7 +72,7 @@ def load_snapshot(folder: Path) -> OfficeSnapshot:
             office.current_round(), office_status(office),
             list_conflicts(office, include_closed=True), import_log(office),
             office.workbook_path, office.catalogue.outcomes, office.catalogue.ratings,
-            {i.no: i.text for i in office.catalogue.items()}, issued_files(office),
+            {i.no: i.text for i in office.catalogue.items()}, issued_files(office.ledger, limit=2000),
             tuple(u.name for u in office.catalogue.units), office.ledger.policy,
             office.catalogue.policy)
 
