@@ -122,7 +122,9 @@ def test_round_and_policy_commands(cli, office_dir: Path, tmp_path: Path) -> Non
             ({"veto_items": [3, 77]}, "否决项第 77 项不是创建标准中的指标"),
             ({"veto_outcome": "警告"}, "否决项的结果“警告”不是保留、黄牌、停牌、摘牌之一"),
             ({"points": dict.fromkeys(policy["points"])}, "须至少为一个评定结果计分"),
-            ({"thresholds": []}, "须给出建议结果的条件")):
+            ({"thresholds": []}, "须给出建议结果的条件"),
+            ({"weights": policy["weights"] | {"5": float("nan")}}, "须为有限的非负数"),
+            ({"points": policy["points"] | {"达标": -1}}, "须为有限的非负数")):
         new.write_text(json.dumps(policy | change, ensure_ascii=False), encoding="utf-8")
         code, _, err = cli("office", "policy", office_dir, "--set", new)
         assert code == 1 and message in err, change

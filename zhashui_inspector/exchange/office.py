@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -263,6 +264,10 @@ class Office:
             raise ValidationError(f"评分规则中的结果“{unknown[0]}”不是保留、黄牌、停牌、摘牌之一")
         if set(policy.points) != set(self.catalogue.ratings):
             raise ValidationError("评分规则须为每个评定结果给出分值（不适用写 null）")
+        numbers = [*policy.points.values(), *policy.weights.values(),
+                   *(m for t in policy.thresholds for m in (t.overall_min, t.area_min))]
+        if any(n is not None and not (math.isfinite(n) and n >= 0) for n in numbers):
+            raise ValidationError("评分规则中的分值、权重和得分率须为有限的非负数")
         if all(points is None for points in policy.points.values()):
             raise ValidationError("评分规则须至少为一个评定结果计分")
         if not policy.thresholds:
