@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from exchange_support import PASSPHRASE, ledger_rows
+from exchange_support import PASSPHRASE, do_import, hand_back, issue, ledger_rows
 
 from zhashui_inspector.cli.main import main
 
@@ -186,3 +186,22 @@ def test_wrong_passphrase_is_one_chinese_line(cli, office_dir: Path, tmp_path: P
     assert (code, err) == (1, "办公室密钥口令不正确\n")
     assert ledger_rows(office_dir, "issued") == []
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_issued_lists_the_files_and_which_are_still_out(cli, office_dir: Path,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    code, out, _ = cli("office", "issued", office_dir)
+    assert code == 0 and out.strip() == "尚未下发工作文件"
+    one = issue(office_dir, tmp_path / "a.sqlite", holder="张三")
+    issue(office_dir, tmp_path / "b.sqlite", holder="李四", units=["下梁镇", "县财政局"])
+    do_import(office_dir, hand_back(one, tmp_path / "a-back.sqlite"))
+    code, out, _ = cli("office", "issued", office_dir)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "下发时间\t持有人\t角色\t被评估单位\t交回情况\t文件名"
+    assert [line.split("\t")[1:] for line in lines[1:]] == [
+        ["李四", "评估组", "下梁镇、县财政局", "未交回", "b.sqlite"],
+        ["张三", "评估组", "县财政局", "第 1 次交回（逾期）", "a.sqlite"]]
+    code, out, _ = cli("office", "issued", office_dir, "--waiting", "--json")
+    (waiting,) = json.loads(out)
+    assert waiting["holder"] == "李四" and waiting["handback_seq"] is None
+    assert waiting["units"] == ["下梁镇", "县财政局"] and waiting["file_name"] == "b.sqlite"

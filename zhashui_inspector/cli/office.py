@@ -42,6 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _passphrase_arg(p)
     p.set_defaults(func=cmd_issue)
 
+    p = osub.add_parser("issued", help="列出下发的工作文件及其交回情况")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--waiting", action="store_true", help="只列出尚未交回的")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_issued)
+
     p = osub.add_parser("import", help="导入交回的工作文件（每个文件一行结果）")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -163,6 +169,27 @@ def cmd_issue(args: argparse.Namespace) -> int:
         problem = office.refresh_workbook()
     if problem:
         print(problem, file=sys.stderr)
+    return 0
+
+
+def cmd_issued(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from zhashui_inspector.exchange.status import issued_files
+
+    with _office(args.dir) as office:
+        entries = [e for e in issued_files(office.ledger) if not (args.waiting and e.returned)]
+    if args.json:
+        _print_json([asdict(e) for e in entries])
+        return 0
+    if not entries:
+        print("没有尚未交回的工作文件" if args.waiting else "尚未下发工作文件")
+        return 0
+    print("下发时间\t持有人\t角色\t被评估单位\t交回情况\t文件名")
+    for e in entries:
+        back = f"第 {e.handback_seq} 次交回" if e.returned else "未交回"
+        print(f"{e.issued_at[:16].replace('T', ' ')}\t{e.holder}\t{e.role_label}\t"
+              f"{'、'.join(e.units)}\t{back}{'（逾期）' if e.late else ''}\t{e.file_name}")
     return 0
 
 
