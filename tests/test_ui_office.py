@@ -318,6 +318,33 @@ def test_policy_dialog_changes_the_suggestions(qtbot, window, folder: Path) -> N
     dialog.reject()
 
 
+def test_item_weights_are_edited_and_numbers_keep_their_decimals(  # type: ignore[no-untyped-def]
+        qtbot, window) -> None:
+    import dataclasses
+
+    from zhashui_inspector.ui.office_policy import PolicyDialog
+
+    default = window.snapshot.default_policy
+    odd = dataclasses.replace(default, points={**default.points, "基本达标": 0.25},
+                              weights={**default.weights, 7: 1.125})
+    dialog = PolicyDialog(odd, default, window.snapshot.outcomes, window.snapshot.item_texts,
+                          window)
+    qtbot.addWidget(dialog)
+    assert dialog.policy() == odd                        # nothing changed, nothing rounded
+    assert dialog.weights_summary.text() == "各指标权重：76 项，其中 1 项不为 1"
+    weights = dialog.edit_weights()
+    assert weights.table.rowCount() == 76 and weights.spins[7].value() == 1.125
+    assert weights.table.item(0, 1).text().startswith("规范行政审批")
+    weights.spins[1].setValue(3.0)
+    weights.accept()
+    assert dialog.policy().weights == {**odd.weights, 1: 3.0}
+    assert dialog.weights_summary.text() == "各指标权重：76 项，其中 2 项不为 1"
+    restore = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.RestoreDefaults)
+    qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
+    assert dialog.policy() == default
+    assert dialog.weights_summary.text() == "各指标权重：76 项均为 1"
+
+
 def test_open_workbook_and_make_the_signed_report(qtbot, window, folder: Path,  # type: ignore[no-untyped-def]
                                                   passphrase: list[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:

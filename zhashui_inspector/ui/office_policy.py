@@ -1,16 +1,17 @@
 """The office's scoring policy, edited in the office window: points per rating, the
-thresholds of each outcome, the veto items.
+thresholds of each outcome, the veto items, and (in a dialog of their own) the weights
+of the 76 items.
 
-The weights of the 76 items are kept as they are (the command line's `office policy --set`
-replaces them from a JSON file). Every report prints the policy it used, so a change
-here shows in the next report and, at once, in the suggestions and the workbook.
+Every report prints the policy it used, so a change here shows in the next report and,
+at once, in the suggestions and the workbook. A number is shown with as many decimals as
+it has (up to four), so saving a policy nobody changed changes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 
 from zhashui_inspector.core.catalogue import Policy, Threshold
 from zhashui_inspector.ui.qt import (
@@ -24,11 +25,37 @@ from zhashui_inspector.ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
+MAX_DECIMALS = 4
+
+
+def _decimals(value: float) -> int:
+    """How many decimals `value` is written with (its shortest repr), at least one."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return MAX_DECIMALS if "e" in text else 1
+    return min(MAX_DECIMALS, max(1, len(text.split(".")[1].rstrip("0"))))
+
+
+def _number(maximum: float, step: float, suffix: str = "") -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(0.0, maximum)
+    spin.setSingleStep(step)
+    spin.setDecimals(1)
+    spin.setSuffix(suffix)
+    return spin
+
+
+def _set_number(spin: QDoubleSpinBox, value: float) -> None:
+    spin.setDecimals(max(spin.decimals(), _decimals(value)))
+    spin.setValue(value)
 
 
 class _Optional(QWidget):
@@ -37,11 +64,7 @@ class _Optional(QWidget):
     def __init__(self, value: float | None, maximum: float, step: float, none_text: str,
                  suffix: str = "") -> None:
         super().__init__()
-        self.spin = QDoubleSpinBox()
-        self.spin.setRange(0.0, maximum)
-        self.spin.setSingleStep(step)
-        self.spin.setDecimals(1)
-        self.spin.setSuffix(suffix)
+        self.spin = _number(maximum, step, suffix)
         self.none = QCheckBox(none_text)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -54,7 +77,7 @@ class _Optional(QWidget):
         self.none.setChecked(value is None)
         self.spin.setEnabled(value is not None)
         if value is not None:
-            self.spin.setValue(value)
+            _set_number(self.spin, value)
 
     def value(self) -> float | None:
         return None if self.none.isChecked() else float(self.spin.value())
@@ -64,12 +87,13 @@ class PolicyDialog(QDialog):
     """Edit the policy in force; `policy()` gives what the dialog shows."""
 
     def __init__(self, current: Policy, default: Policy, outcomes: Sequence[str],
-                 items: Collection[int], parent: QWidget | None = None) -> None:
+                 items: Mapping[int, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("评分规则"))
         self._base = current
         self._default = default
-        self._items = frozenset(items)
+        self._items = dict(items)
+        self._weights = dict(current.weights)
         self.label = QLineEdit()
         points_box = QGroupBox(self.tr("计分（每项指标的分值，乘以其权重）"))
         points_grid = QGridLayout(points_box)
@@ -103,11 +127,13 @@ class PolicyDialog(QDialog):
         veto_layout.addWidget(self.veto_items, 1)
         veto_layout.addWidget(QLabel(self.tr("，建议结果不高于")), 0)
         veto_layout.addWidget(self.veto_outcome, 0)
-        weighted = sum(1 for w in current.weights.values() if w != 1.0)
-        note = QLabel(self.tr("各指标的权重沿用现行规则（{0} 项，其中 {1} 项权重不为 1）；"
-                              "如需改动权重，请用命令行 office policy --set。"
-                              "保存后，建议结果和总表立即按新规则更新，报告中印出所用规则。")
-                      .format(len(current.weights), weighted))
+        weights_row = QHBoxLayout()
+        self.weights_summary = QLabel()
+        self.weights_button = QPushButton(self.tr("各指标权重…"))
+        self.weights_button.clicked.connect(self.edit_weights)
+        weights_row.addWidget(self.weights_summary, 1)
+        weights_row.addWidget(self.weights_button)
+        note = QLabel(self.tr("保存后，建议结果和总表立即按新规则更新，报告中印出所用规则。"))
         note.setWordWrap(True)
         note.setObjectName("itemPath")
         self.problem = QLabel()
@@ -131,6 +157,7 @@ class PolicyDialog(QDialog):
         layout.addWidget(points_box)
         layout.addWidget(thresholds_box)
         layout.addWidget(veto_box)
+        layout.addLayout(weights_row)
         layout.addWidget(note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
@@ -153,6 +180,21 @@ class PolicyDialog(QDialog):
             area.set_value(threshold.area_min)
         self.veto_items.setText("、".join(str(n) for n in policy.veto_items))
         self.veto_outcome.setCurrentText(policy.veto_outcome)
+        self._set_weights(policy.weights)
+
+    def _set_weights(self, weights: Mapping[int, float]) -> None:
+        self._weights = dict(weights)
+        other = sum(1 for w in self._weights.values() if w != 1.0)
+        self.weights_summary.setText(
+            self.tr("各指标权重：{0} 项，其中 {1} 项不为 1").format(len(self._weights), other)
+            if other else self.tr("各指标权重：{0} 项均为 1").format(len(self._weights)))
+
+    def edit_weights(self) -> WeightsDialog:
+        """The weights of every item in a dialog of their own (window-modal)."""
+        dialog = WeightsDialog(self._weights, self._items, self)
+        dialog.accepted.connect(lambda: self._set_weights(dialog.weights()))
+        dialog.open()
+        return dialog
 
     def _veto_numbers(self) -> tuple[list[int], list[str]]:
         """(item numbers, the parts that are not items of the standards)."""
@@ -191,4 +233,50 @@ class PolicyDialog(QDialog):
             thresholds=tuple(Threshold(outcome, overall.value(), area.value())
                              for outcome, overall, area in self.thresholds),
             veto_items=tuple(self._veto_numbers()[0]),
-            veto_outcome=self.veto_outcome.currentText())
+            veto_outcome=self.veto_outcome.currentText(), weights=dict(self._weights))
+
+
+class WeightsDialog(QDialog):
+    """The weight of each item: how much its points count towards the score."""
+
+    def __init__(self, weights: Mapping[int, float], items: Mapping[int, str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("各指标权重"))
+        self.table = QTableWidget(len(items), 3)
+        self.table.setHorizontalHeaderLabels([self.tr("序号"), self.tr("指标内容"), self.tr("权重")])
+        self.table.verticalHeader().hide()
+        self.spins: dict[int, QDoubleSpinBox] = {}
+        for row, (no, text) in enumerate(sorted(items.items())):
+            number = QTableWidgetItem(str(no))
+            content = QTableWidgetItem(text)
+            content.setToolTip(text)
+            self.table.setItem(row, 0, number)
+            self.table.setItem(row, 1, content)
+            spin = _number(100.0, 0.5)
+            _set_number(spin, weights.get(no, 1.0))
+            self.table.setCellWidget(row, 2, spin)
+            self.spins[no] = spin
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(1, 520)
+        self.table.setMinimumSize(720, 420)
+        all_one = QPushButton(self.tr("全部设为 1"))
+        all_one.clicked.connect(lambda: [s.setValue(1.0) for s in self.spins.values()])
+        note = QLabel(self.tr("得分率 = 各项得分 × 权重之和 ÷ 适用指标的权重之和；权重为 0 的指标不计分。"))
+        note.setWordWrap(True)
+        note.setObjectName("itemPath")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(all_one)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(note)
+        layout.addLayout(row)
+
+    def weights(self) -> dict[int, float]:
+        return {no: float(spin.value()) for no, spin in self.spins.items()}
