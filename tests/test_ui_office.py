@@ -325,7 +325,7 @@ def test_item_weights_are_edited_and_numbers_keep_their_decimals(  # type: ignor
     from zhashui_inspector.ui.office_policy import PolicyDialog
 
     default = window.snapshot.default_policy
-    odd = dataclasses.replace(default, points={**default.points, "基本达标": 0.25},
+    odd = dataclasses.replace(default, points={**default.points, "基本达标": 0.25, "达标": 20.0},
                               weights={**default.weights, 7: 1.125})
     dialog = PolicyDialog(odd, default, window.snapshot.outcomes, window.snapshot.item_texts,
                           window)

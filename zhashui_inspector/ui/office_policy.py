@@ -4,7 +4,8 @@ of the 76 items.
 
 Every report prints the policy it used, so a change here shows in the next report and,
 at once, in the suggestions and the workbook. A number is shown with as many decimals as
-it has (up to four), so saving a policy nobody changed changes nothing.
+it has (up to four), and beyond the boxes' usual range if it is, so saving a policy nobody
+changed changes nothing.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ def _number(maximum: float, step: float, suffix: str = "") -> QDoubleSpinBox:
 
 
 def _set_number(spin: QDoubleSpinBox, value: float) -> None:
+    """Show `value` as it is: its decimals, and past the box's usual range if need be."""
     spin.setDecimals(max(spin.decimals(), _decimals(value)))
+    spin.setMaximum(max(spin.maximum(), value))
     spin.setValue(value)
 
 
