@@ -124,3 +124,9 @@ def test_a_score_exactly_at_a_threshold_meets_it() -> None:
     just_below = dataclasses.replace(weighted, thresholds=(
         dataclasses.replace(weighted.thresholds[0], overall_min=90.01), *weighted.thresholds[1:]))
     assert score_unit(cat, ten, just_below).suggested == "黄牌"
+
+
+def test_weights_other_than_one_are_printed_with_the_policy(cat: Catalogue) -> None:
+    assert not any(line.startswith("权重") for line in describe_policy(cat.policy))
+    weighted = dataclasses.replace(cat.policy, weights={**cat.policy.weights, 7: 2.0, 3: 0.5})
+    assert "权重：第 3 项 0.5、第 7 项 2，其余各项 1" in describe_policy(weighted)

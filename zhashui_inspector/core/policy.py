@@ -133,6 +133,10 @@ def describe_policy(policy: Policy) -> list[str]:
         f"{r} {'不计入' if p is None else f'{p:g} 分'}" for r, p in policy.points.items()
     )
     lines.append(f"计分：{pts}；得分率 = 得分 ÷ 适用指标权重之和 × 100")
+    weighted = [(no, w) for no, w in sorted(policy.weights.items()) if w != 1.0]
+    if weighted:
+        listed = "、".join(f"第 {no} 项 {w:g}" for no, w in weighted)
+        lines.append(f"权重：{listed}，其余各项 1")
     for t in policy.thresholds:
         cond = []
         if t.overall_min is not None:
