@@ -395,9 +395,10 @@ def test_issue_a_work_file_and_see_it_come_back(  # type: ignore[no-untyped-def]
     qtbot.mouseClick(dialog.all_button, Qt.MouseButton.LeftButton)
     assert len(dialog.chosen_units()) == 12 and ok.isEnabled()
     dialog.role.setCurrentIndex(1)                       # 被评估单位（全面自查）
-    assert not ok.isEnabled() and not dialog.all_button.isEnabled()
-    assert dialog.problem.text() == "单位自查文件只能包含一个单位（已选 12 个）"
+    assert ok.isEnabled() and dialog.is_batch() and not dialog.holder.isEnabled()
+    assert dialog.batch_note.text().startswith("将为所选的 12 个单位各下发一份自查文件")
     qtbot.mouseClick(dialog.none_button, Qt.MouseButton.LeftButton)
+    assert not ok.isEnabled() and dialog.holder.isEnabled() and dialog.batch_note.text() == ""
     dialog.role.setCurrentIndex(0)
     for row in (1, 7):
         dialog.units.item(row).setCheckState(Qt.CheckState.Checked)
@@ -438,6 +439,40 @@ def test_issue_a_work_file_and_see_it_come_back(  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: _cell(issued, 0, 4).startswith("第 1 次交回（"), timeout=20_000)
     assert window.issued_summary.text() == "已下发 3 个工作文件，0 个尚未交回。"
     assert passphrase == ["ask"]                         # one unlock for both
+
+
+def test_self_check_files_for_several_units_at_once(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path, passphrase: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The self-check stage sends a file to every unit: one choice issues them all, each
+    held by its unit; one that cannot be written is listed and the others go out."""
+    from zhashui_inspector.core.workfile import WorkFile
+
+    out = folder / "自查文件"
+    out.mkdir()
+    monkeypatch.setattr(office_window.qt.QFileDialog, "getExistingDirectory",
+                        lambda *_a, **_k: str(out))
+    dialog = window.open_issue()
+    dialog.role.setCurrentIndex(1)
+    for row in (1, 6, 7):
+        dialog.units.item(row).setCheckState(Qt.CheckState.Checked)
+    planned = dialog.batch_orders(out)
+    assert [(o.holder, o.units) for o in planned] == [
+        (UNIT, (UNIT,)), ("凤凰镇", ("凤凰镇",)), ("杏坪镇", ("杏坪镇",))]
+    planned[1].out.write_bytes(b"already here")          # a file of that name exists
+    dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: hasattr(window, "issue_box"), timeout=30_000)
+    text = window.issue_box.text()
+    assert text.startswith(f"已为 2 个单位各下发一份自查文件，保存在：{out}")
+    assert f"以下 1 份未下发：\n{planned[1].out.name}：文件已存在" in text
+    assert planned[1].out.read_bytes() == b"already here"
+    for order in (planned[0], planned[2]):
+        with WorkFile.open(order.out) as wf:
+            ident = wf.identity
+            assert (ident.role, ident.holder, tuple(ident.units)) == (
+                "unit", order.holder, order.units)
+    qtbot.waitUntil(lambda: window.issued_model.rowCount() == 4, timeout=20_000)
+    assert {_cell(window.issued_model, r, 1) for r in range(2)} == {UNIT, "杏坪镇"}
 
 
 def test_issuing_never_replaces_an_existing_file(  # type: ignore[no-untyped-def]

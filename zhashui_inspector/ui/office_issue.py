@@ -1,8 +1,12 @@
-"""Issuing a work file from the office window: who holds it, in which role, for which units.
+"""Issuing work files from the office window: who holds one, in which role, for which units.
+
+A review team's file covers the units it visits; a unit's self-check file covers that
+unit alone, so choosing several units in the unit role issues one file for each (the
+self-check stage sends one to every unit), named after the unit and held by it.
 
 The dialog only gathers the choice; `IssueActions` (a mixin of `OfficeWindow`) asks where
-to save the file and issues it on the window's worker (exchange.issue), so the file
-carries the office's MAC and the ledger records it like one issued from the command line.
+to save and issues on the window's worker (exchange.issue), so each file carries the
+office's MAC and the ledger records it like one issued from the command line.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.office_dialogs import TITLE
@@ -40,8 +46,18 @@ _NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 NAME_CHARS = 60
 
 
+@dataclass(frozen=True)
+class IssueOrder:
+    """One work file to issue."""
+
+    out: Path
+    role: str
+    holder: str
+    units: tuple[str, ...]
+
+
 class IssueDialog(QDialog):
-    """The role, the holder and the units of a work file to issue."""
+    """The role, the holder and the units of the work file (or files) to issue."""
 
     def __init__(self, units: Sequence[str], round_name: str,
                  parent: QWidget | None = None) -> None:
@@ -69,6 +85,8 @@ class IssueDialog(QDialog):
         self.problem = QLabel()
         self.problem.setProperty("warning", True)
         self.problem.setWordWrap(True)
+        self.batch_note = QLabel()
+        self.batch_note.setWordWrap(True)
         note = QLabel(self.tr("文件属于当前轮次“{0}”，带本办的校验码：只有本办下发的文件交回后才能导入，"
                               "持有人、角色和单位在下发后不能更改。").format(round_name))
         note.setWordWrap(True)
@@ -86,6 +104,7 @@ class IssueDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
+        layout.addWidget(self.batch_note)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
         self.role.currentIndexChanged.connect(self._update)
@@ -104,20 +123,24 @@ class IssueDialog(QDialog):
     def chosen_role(self) -> str:
         return str(self.role.currentData())
 
+    def is_batch(self) -> bool:
+        """Several units in the unit role: one self-check file for each."""
+        return self.chosen_role() == "unit" and len(self.chosen_units()) > 1
+
     def why_not(self) -> str:
         """What keeps the file from being issued as chosen ("" when nothing)."""
-        units = self.chosen_units()
-        if not self.holder.text().strip():
+        if not self.is_batch() and not self.holder.text().strip():
             return self.tr("请填写持有人")
-        if not units:
+        if not self.chosen_units():
             return self.tr("请至少选择一个被评估单位")
-        if self.chosen_role() == "unit" and len(units) != 1:
-            return self.tr("单位自查文件只能包含一个单位（已选 {0} 个）").format(len(units))
         return ""
 
     def _update(self) -> None:
-        unit_role = self.chosen_role() == "unit"
-        self.all_button.setEnabled(not unit_role)
+        batch = self.is_batch()
+        self.holder.setEnabled(not batch)
+        self.batch_note.setText(
+            self.tr("将为所选的 {0} 个单位各下发一份自查文件，持有人为各单位名称，"
+                    "下一步选择保存的文件夹。").format(len(self.chosen_units())) if batch else "")
         problem = self.why_not()
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
@@ -132,6 +155,11 @@ class IssueDialog(QDialog):
         label = "自查" if role == "unit" else "评估"
         scope = units[0] if len(units) == 1 else f"{len(units)}个单位"
         return suggested_name(f"{holder}-{scope}{label}", today)
+
+    def batch_orders(self, folder: Path, today: datetime.date | None = None) -> list[IssueOrder]:
+        """One self-check file per chosen unit, held by the unit, saved in `folder`."""
+        return [IssueOrder(folder / suggested_name(f"{unit}-自查", today), "unit", unit, (unit,))
+                for unit in self.chosen_units()]
 
 
 def suggested_name(stem: str, today: datetime.date | None = None) -> str:
@@ -156,6 +184,12 @@ class IssueActions:
         role, holder, units = dialog.values()
         folder = self.office_dir / "issued"
         folder.mkdir(exist_ok=True)
+        if dialog.is_batch():
+            name = qt.QFileDialog.getExistingDirectory(
+                self, self.tr("选择保存各单位自查文件的文件夹"), str(folder))
+            if name:
+                self.issue_orders(dialog.batch_orders(Path(name)))
+            return
         name, _filter = qt.QFileDialog.getSaveFileName(
             self, self.tr("保存下发的工作文件"), str(folder / dialog.file_name()),
             self.tr("工作文件 (*.sqlite)"), "",
@@ -164,37 +198,63 @@ class IssueActions:
             self.issue_file(Path(name), role, holder, units)
 
     def issue_file(self, out: Path, role: str, holder: str, units: list[str]) -> None:
-        self.with_passphrase(lambda phrase: self._start_issue(out, role, holder, units, phrase))
+        self.issue_orders([IssueOrder(out, role, holder, tuple(units))])
 
-    def _start_issue(self, out: Path, role: str, holder: str, units: list[str],
-                     phrase: str) -> None:
+    def issue_orders(self, orders: list[IssueOrder]) -> None:
+        """Issue each file (unlocking the key first if need be), then rewrite the workbook.
+        One file that cannot be issued stops a single order; in a batch it is listed and
+        the others are issued."""
+        self.with_passphrase(lambda phrase: self._start_issue(orders, phrase))
+
+    def _start_issue(self, orders: list[IssueOrder], phrase: str) -> None:
         from zhashui_inspector.exchange.issue import issue_work_file
 
         folder = self.office_dir
 
-        def job(_ctx: WorkerContext) -> tuple[Path, str]:
+        def job(_ctx: WorkerContext) -> tuple[list[Path], list[str], str]:
+            issued: list[Path] = []
+            refused: list[str] = []
             with Office.open(folder) as office:
-                path = issue_work_file(office, office.keys(phrase), out, role=role,
-                                       holder=holder, units=units).path
-                return path, office.refresh_workbook()
+                keys = office.keys(phrase)
+                for order in orders:
+                    try:
+                        issued.append(issue_work_file(
+                            office, keys, order.out, role=order.role, holder=order.holder,
+                            units=order.units).path)
+                    except ValidationError as exc:
+                        if len(orders) == 1:
+                            raise
+                        refused.append(f"{order.out.name}：{exc.message}")
+                return issued, refused, office.refresh_workbook() if issued else ""
 
-        self._run(job, lambda done: self._issued(*done, holder))
+        self._run(job, lambda done: self._issued(orders, *done))
 
-    def _issued(self, path: Path, problem: str, holder: str) -> None:
+    def _issued(self, orders: list[IssueOrder], issued: list[Path], refused: list[str],
+                problem: str) -> None:
         if problem:
             qt.QMessageBox.warning(self, TITLE, problem)
-        self.statusBar().showMessage(self.tr("已下发 {0}").format(path), 20000)
         self.tabs.setCurrentWidget(self.issued_page)
-        box = qt.QMessageBox(
-            qt.QMessageBox.Icon.Information, TITLE,
-            self.tr("已下发给“{0}”：{1}\n\n请把此文件拷贝给持有人。交回后，在本窗口导入交回的文件。")
-            .format(holder, path), parent=self)
+        if len(orders) == 1:
+            (path,) = issued
+            self.statusBar().showMessage(self.tr("已下发 {0}").format(path), 20000)
+            text = self.tr("已下发给“{0}”：{1}\n\n请把此文件拷贝给持有人。交回后，在本窗口导入交回的文件。"
+                           ).format(orders[0].holder, path)
+            where = path.parent
+        else:
+            where = orders[0].out.parent
+            self.statusBar().showMessage(
+                self.tr("已下发 {0} 份自查文件").format(len(issued)), 20000)
+            text = self.tr("已为 {0} 个单位各下发一份自查文件，保存在：{1}\n\n"
+                           "请把各单位的文件拷贝给该单位。").format(len(issued), where)
+            if refused:
+                text += self.tr("\n\n以下 {0} 份未下发：\n").format(len(refused)) + "\n".join(refused)
+        box = qt.QMessageBox(qt.QMessageBox.Icon.Information, TITLE, text, parent=self)
         folder_button = box.addButton(self.tr("打开所在文件夹"), qt.QMessageBox.ButtonRole.ActionRole)
         box.addButton(self.tr("关闭"), qt.QMessageBox.ButtonRole.RejectRole)
 
         def clicked(button: object) -> None:
             if button is folder_button:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(where)))
         box.buttonClicked.connect(clicked)
         box.open()
         self.issue_box = box
