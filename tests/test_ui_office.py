@@ -260,6 +260,24 @@ def test_decision_dialog_records_the_decision(qtbot, window, folder: Path) -> No
     assert decision[1:5] == (UNIT, "黄牌", "台账不全", "保留")
 
 
+def test_a_workbook_behind_the_ledger_is_written_from_the_status_bar(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path) -> None:
+    from zhashui_inspector.exchange.conflicts import decide
+
+    assert not window.write_workbook_button.isVisibleTo(window)
+    with Office.open(folder / "office") as office:   # as when Excel held the workbook
+        decide(office, UNIT, "停牌", "整改不到位")
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        window.refresh()
+    assert window.write_workbook_button.isVisibleTo(window)
+    assert "关闭 Excel 后点“立即写入总表”" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        qtbot.mouseClick(window.write_workbook_button, Qt.MouseButton.LeftButton)
+    assert not window.write_workbook_button.isVisibleTo(window)
+    summary = load_workbook(folder / "office" / "master.xlsx")["汇总"]
+    assert "整改不到位" in [c.value for row in summary.iter_rows() for c in row]
+
+
 def test_round_dialog_moves_the_dates(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
     dialog = window.edit_round()
     start, end = dialog.spans["review"]

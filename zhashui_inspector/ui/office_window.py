@@ -170,6 +170,11 @@ class OfficeWindow(IssueActions, ReportActions, QMainWindow):
         issued_layout.addWidget(self.issued_summary)
         issued_layout.addWidget(self.issued_table)
 
+        self.write_workbook_button = QPushButton(self.tr("立即写入总表"))
+        self.write_workbook_button.clicked.connect(self.write_workbook)
+        self.write_workbook_button.hide()
+        self.statusBar().addPermanentWidget(self.write_workbook_button)
+
         self.tabs = QTabWidget()
         self.tabs.addTab(units_page, self.tr("单位概况"))
         self.tabs.addTab(log_page, self.tr("导入记录"))
@@ -242,9 +247,10 @@ class OfficeWindow(IssueActions, ReportActions, QMainWindow):
         self.issued_summary.setText(
             self.tr("已下发 {0} 个工作文件，{1} 个尚未交回。").format(len(snapshot.issued), waiting)
             if snapshot.issued else self.tr("尚未下发工作文件：点击“下发工作文件…”为评估组或单位生成。"))
+        self.write_workbook_button.setVisible(snapshot.status.workbook_pending)
         if snapshot.status.workbook_pending:
             self.statusBar().showMessage(self.tr("总表尚未按最新台账更新（可能正被 Excel 打开）；"
-                                                 "关闭后再导入或再操作一次即会写入"))
+                                                 "关闭 Excel 后点“立即写入总表”"))
         self.refreshed.emit()
 
     def _load_sides(self, unit: str, item_no: int) -> None:
@@ -435,6 +441,10 @@ class OfficeWindow(IssueActions, ReportActions, QMainWindow):
                     self.tr("已保存评分规则“{0}”，建议结果已按新规则更新").format(policy.label))
 
     # ---- workbook and report ----------------------------------------------------------------
+
+    def write_workbook(self) -> None:
+        """Write the workbook the ledger is ahead of (after Excel held it open)."""
+        self._write(lambda _office: None, self.tr("已按台账写入总表"))
 
     def open_workbook(self) -> None:
         path = self.snapshot.workbook if self.snapshot else self.office_dir / "master.xlsx"
