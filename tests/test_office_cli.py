@@ -205,3 +205,12 @@ def test_issued_lists_the_files_and_which_are_still_out(cli, office_dir: Path,  
     (waiting,) = json.loads(out)
     assert waiting["holder"] == "李四" and waiting["handback_seq"] is None
     assert waiting["units"] == ["下梁镇", "县财政局"] and waiting["file_name"] == "b.sqlite"
+
+
+def test_issue_into_a_missing_folder_says_so_and_records_nothing(  # type: ignore[no-untyped-def]
+        cli, office_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "没有的文件夹" / "a.sqlite"
+    code, _, err = cli("office", "issue", office_dir, "--role", "inspector", "--holder", "张三",
+                       "--unit", "县财政局", "-o", out)
+    assert code == 1 and f"无法创建工作文件：文件夹“{out.parent}”不存在" in err
+    assert "Traceback" not in err and ledger_rows(office_dir, "issued") == []

@@ -49,6 +49,26 @@ def test_create_refuses_unknown_unit_role_and_existing_file(tmp_path: Path,
     assert not list(tmp_path.glob("[xyz].sqlite*"))
 
 
+def test_a_file_that_cannot_be_written_is_refused_in_chinese_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from zhashui_inspector.core import store
+
+    missing = tmp_path / "没有的文件夹" / "a.sqlite"
+    with pytest.raises(WorkFileError) as caught:
+        WorkFile.create(missing, role="inspector", holder="a", units=["县财政局"])
+    assert caught.value.message == f"无法创建工作文件：文件夹“{missing.parent}”不存在"
+
+    def full(*_args):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(store.os, "replace", full)
+    with pytest.raises(WorkFileError) as caught:
+        WorkFile.create(tmp_path / "b.sqlite", role="inspector", holder="a", units=["县财政局"])
+    assert caught.value.message == "磁盘空间不足，未能创建工作文件“b.sqlite”"
+    assert list(tmp_path.iterdir()) == []                 # no half-made file left
+
+
 def test_rating_rules(practice_file: Path) -> None:
     with WorkFile.open(practice_file) as wf:
         state = wf.update_item("县财政局", 3, rating="基本达标", methods=["查阅资料", "实地查看"],

@@ -6,6 +6,8 @@ pulled battery. One thread owns an open file at a time (the GUI gives it to one 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -113,41 +115,47 @@ class WorkFileStore:
             round_stages = list(stages) if stages else [
                 RoundStage(s.key, s.name, s.start, s.end) for s in catalogue.stages]
             tmp = path.with_name(path.name + ".creating")
-            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                leftover.unlink(missing_ok=True)
-            conn = sqlite3.connect(tmp, isolation_level=None)
             try:
-                conn.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")
-                conn.execute("PRAGMA journal_mode = DELETE")
-                conn.execute("BEGIN")
-                schema.create(conn)
-                copy_catalogue(source, conn)
-                created = now_iso()
-                ident = Identity(
-                    file_id=uuid.uuid4().hex, role=role, holder=holder.strip(),
-                    units=tuple(units), catalogue_hash=catalogue.hash,
-                    format_version=schema.FORMAT_VERSION, created_at=created,
-                    office_id=office_id, office_name=office_name,
-                    issued_at=created if office_id else "", round_name=round_name,
-                    stages=tuple(round_stages),
-                )
-                mac = mac_fn(ident.mac_message()) if mac_fn else ""
-                _write_identity(conn, ident, mac)
-                for pos, stage in enumerate(round_stages):
-                    conn.execute("INSERT INTO round_stage VALUES (?,?,?,?,?)",
-                                 (stage.key, stage.name, stage.start.isoformat(),
-                                  stage.end.isoformat(), pos))
-                for pos, unit in enumerate(units):
-                    conn.execute("INSERT INTO scope_unit VALUES (?, ?)", (unit, pos))
-                audit.append(conn, created, ident.holder, "create", payload={
-                    "file_id": ident.file_id, "role": role, "units": units})
-                conn.execute("COMMIT")
-            finally:
-                conn.close()
+                for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                    leftover.unlink(missing_ok=True)
+                conn = sqlite3.connect(tmp, isolation_level=None)
+                try:
+                    conn.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")
+                    conn.execute("PRAGMA journal_mode = DELETE")
+                    conn.execute("BEGIN")
+                    schema.create(conn)
+                    copy_catalogue(source, conn)
+                    created = now_iso()
+                    ident = Identity(
+                        file_id=uuid.uuid4().hex, role=role, holder=holder.strip(),
+                        units=tuple(units), catalogue_hash=catalogue.hash,
+                        format_version=schema.FORMAT_VERSION, created_at=created,
+                        office_id=office_id, office_name=office_name,
+                        issued_at=created if office_id else "", round_name=round_name,
+                        stages=tuple(round_stages),
+                    )
+                    mac = mac_fn(ident.mac_message()) if mac_fn else ""
+                    _write_identity(conn, ident, mac)
+                    for pos, stage in enumerate(round_stages):
+                        conn.execute("INSERT INTO round_stage VALUES (?,?,?,?,?)",
+                                     (stage.key, stage.name, stage.start.isoformat(),
+                                      stage.end.isoformat(), pos))
+                    for pos, unit in enumerate(units):
+                        conn.execute("INSERT INTO scope_unit VALUES (?, ?)", (unit, pos))
+                    audit.append(conn, created, ident.holder, "create", payload={
+                        "file_id": ident.file_id, "role": role, "units": units})
+                    conn.execute("COMMIT")
+                finally:
+                    conn.close()
+                _fsync(tmp)
+                os.replace(tmp, path)
+            except (sqlite3.Error, OSError) as exc:
+                for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink(missing_ok=True)
+                raise creation_error(exc, path) from exc
         finally:
             source.close()
-        _fsync(tmp)
-        os.replace(tmp, path)
         return cls.open(path)
 
     @classmethod
@@ -386,6 +394,21 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
+
+
+def creation_error(exc: sqlite3.Error | OSError, path: Path) -> WorkFileError:
+    """A Chinese message for why a new work file could not be written at `path`."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if not path.parent.is_dir():
+        text = f"无法创建工作文件：文件夹“{path.parent}”不存在"
+    elif name == "SQLITE_FULL" or "disk is full" in str(exc) or \
+            getattr(exc, "errno", None) == errno.ENOSPC:
+        text = f"磁盘空间不足，未能创建工作文件“{path.name}”"
+    elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or isinstance(exc, PermissionError):
+        text = "无法在此位置创建工作文件（只读的 U 盘，或没有写入权限的文件夹？）"
+    else:
+        text = f"创建工作文件“{path.name}”失败（磁盘或 U 盘出错？）"
+    return WorkFileError(text, detail=f"{name or type(exc).__name__}: {exc}")
 
 
 def storage_error(exc: sqlite3.Error, path: Path) -> WorkFileError:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhashui_inspector.core.errors import ValidationError
+from zhashui_inspector.core.errors import ZhashuiError
 from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.office_dialogs import TITLE
@@ -221,7 +221,7 @@ class IssueActions:
                         issued.append(issue_work_file(
                             office, keys, order.out, role=order.role, holder=order.holder,
                             units=order.units).path)
-                    except ValidationError as exc:
+                    except ZhashuiError as exc:   # an existing file, a folder not writable
                         if len(orders) == 1:
                             raise
                         refused.append(f"{order.out.name}：{exc.message}")
