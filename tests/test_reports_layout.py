@@ -132,3 +132,32 @@ def test_tables_over_many_pages_lay_out_as_with_reportlabs_own_paragraphs(
     monkeypatch.setattr(layout, "Para", Paragraph)
     theirs = render(tmp_path, ratings_by_area(unit, demo_data.catalogue, 1), "theirs.pdf")
     assert len(ours) > 20 and ours == theirs
+
+
+def test_a_report_that_cannot_be_written_says_why_and_leaves_no_half_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from zhashui_inspector.core.catalogue import Catalogue
+    from zhashui_inspector.reports.checklist import render_checklist
+    from zhashui_inspector.reports.output import ReportNotWritten
+
+    missing = tmp_path / "没有的文件夹" / "核查表.pdf"
+    with pytest.raises(ReportNotWritten) as caught:
+        render_checklist(missing, Catalogue.load())
+    assert caught.value.message == f"无法写出报告：文件夹“{missing.parent}”不存在"
+
+    out = tmp_path / "核查表.pdf"
+
+    def full(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        Path(self.filename).write_bytes(b"%PDF-1.4 half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(ReportDoc, "build", full)
+    with pytest.raises(ReportNotWritten) as caught:
+        render_checklist(out, Catalogue.load())
+    assert caught.value.message == "磁盘空间不足，未能写出报告“核查表.pdf”"
+    assert not out.exists()
+    out.write_bytes(b"an earlier checklist")          # one that was there is left alone
+    with pytest.raises(ReportNotWritten):
+        render_checklist(out, Catalogue.load())
+    assert out.exists()

@@ -27,6 +27,7 @@ from zhashui_inspector.reports.layout import (
     grid_style,
     para,
 )
+from zhashui_inspector.reports.output import check_folder
 from zhashui_inspector.reports.stamp import STAMP_SIZE
 from zhashui_inspector.reports.styles import FRAME_WIDTH, RED, esc, human_time
 from zhashui_inspector.reports.thumbnails import ThumbnailCache, thumbnails_for
@@ -239,6 +240,7 @@ def _signed(render: Callable[[Path, dict[str, Any] | None], Path], office_dir: P
 
     if not sign:
         return render(out, None)
+    check_folder(out)
     fd, tmp_name = tempfile.mkstemp(prefix=".unsigned-", suffix=".pdf", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -33,6 +33,7 @@ from reportlab.platypus.flowables import PageBreak, PageBreakIfNotEmpty
 from reportlab.platypus.paragraph import _FUZZ as PARAGRAPH_FUZZ
 
 from zhashui_inspector.reports.fonts import SANS, ensure_fonts, printable
+from zhashui_inspector.reports.output import check_folder, writing
 from zhashui_inspector.reports.styles import (
     FRAME_HEIGHT,
     FRAME_WIDTH,
@@ -268,7 +269,10 @@ class ReportDoc(BaseDocTemplate):
         canv.restoreState()
 
     def render(self, story: list[Flowable]) -> None:
-        self.build(story, canvasmaker=FooterCanvas)
+        out = Path(self.filename)
+        check_folder(out)
+        with writing(out):
+            self.build(story, canvasmaker=FooterCanvas)
 
 
 class Rule(Flowable):
