@@ -40,9 +40,9 @@ MAX_DECIMALS = 4
 def _decimals(value: float) -> int:
     """How many decimals `value` is written with (its shortest repr), at least one."""
     text = repr(float(value))
-    if "e" in text or "." not in text:
-        return MAX_DECIMALS if "e" in text else 1
-    return min(MAX_DECIMALS, max(1, len(text.split(".")[1].rstrip("0"))))
+    if "e" in text:
+        return MAX_DECIMALS
+    return min(MAX_DECIMALS, max(1, len(text.partition(".")[2].rstrip("0"))))
 
 
 def _number(maximum: float, step: float, suffix: str = "") -> QDoubleSpinBox:
