@@ -54,6 +54,7 @@ def test_office_report_is_signed_and_verifies(office_with_data: Path, tmp_path: 
     assert "尚有 2 处评定分歧未处理" in text.split("\f")[0]
     assert squeeze("<b>资料</b> & 台账") in flat
     assert [t for lvl, t, _p in outline(out) if lvl == 0][0] == "全县汇总"
+    assert "草稿" not in flat                       # signed: not a draft
 
 
 def test_unit_report_draft_and_wrong_passphrase(office_with_data: Path, tmp_path: Path,
@@ -63,6 +64,9 @@ def test_unit_report_draft_and_wrong_passphrase(office_with_data: Path, tmp_path
                  "--no-sign"]) == 0
     assert not verify_pdf(draft, []).signed
     assert outline(draft)[0][:2] == (0, UNIT)
+    pages = pdf_text(draft).split("\f")
+    marked = [p for p in pages if p.strip() and "草稿，未经签章，不作正式发布" in squeeze(p)]
+    assert len(marked) == len([p for p in pages if p.strip()]) > 1   # on every page
     bad = tmp_path / "bad.txt"
     bad.write_text("not-the-passphrase", encoding="utf-8")
     assert main(["office", "report", str(office_with_data), "-o", str(tmp_path / "x.pdf"),

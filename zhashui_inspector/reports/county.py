@@ -17,6 +17,7 @@ from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.reports.charts import area_chart, unit_chart
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.layout import (
+    DRAFT_MARK,
     KeepTogetherAfterMarks,
     NewPage,
     Outline,
@@ -41,7 +42,8 @@ def render_report(data: CountyData, out: Path, *,
     """Write the county report (several units) or a unit report (one unit) to `out`.
 
     With `signature_box`, the report ends with a release note and room for the office's
-    visible signature; the dict receives its page and rectangle for `sign_pdf`.
+    visible signature; the dict receives its page and rectangle for `sign_pdf`. Without
+    it the report is a draft, and every page's header says so (drafts get printed too).
     """
     out = Path(out)
     if not data.units:
@@ -51,7 +53,8 @@ def render_report(data: CountyData, out: Path, *,
     title = f"{first.name}复查验收评估报告" if single else f"柞水县{COUNTY_TITLE}"
     doc = ReportDoc(out, title=title, author=data.office_name,
                     subject=f"{data.round_name}：{'、'.join(u.name for u in data.units)}",
-                    header=title, unit=first.name if single else "全县汇总",
+                    header=title + (DRAFT_MARK if signature_box is None else ""),
+                    unit=first.name if single else "全县汇总",
                     keywords=(COUNTY_TITLE, data.round_name, data.catalogue.source))
     thumbs = _all_thumbnails(data.units, data.thumbnail_cache)
     story: list[Flowable] = title_block(data, title)

@@ -219,6 +219,10 @@ def keep_with_table(lead: Sequence[Flowable], table: ItemTable, rows: int = 1) -
     return [TableStart(lead, table, rows), *lead, table]
 
 
+# after the running header's title of a report made without the office's signature
+DRAFT_MARK = "（草稿，未经签章，不作正式发布）"
+
+
 class ReportDoc(BaseDocTemplate):
     """A4 document with the running header (document title, current unit) and footer."""
 

@@ -12,7 +12,15 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.reports.data import ItemRow, UnitData
-from zhashui_inspector.reports.layout import ItemTable, Outline, ReportDoc, Rule, grid_style, para
+from zhashui_inspector.reports.layout import (
+    DRAFT_MARK,
+    ItemTable,
+    Outline,
+    ReportDoc,
+    Rule,
+    grid_style,
+    para,
+)
 from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each, short_text
 
 TO_FIX = ("未达标", "基本达标")
@@ -88,10 +96,12 @@ def render_rectification(data: UnitData, catalogue: Catalogue, out: Path, *,
                          office_name: str = "柞水县委依法治县办",
                          signature_box: dict[str, Any] | None = None) -> Path:
     """Write one unit's 整改清单 as its own PDF (with room for the office's signature when
-    `signature_box` is given; it receives the page and rectangle)."""
+    `signature_box` is given; it receives the page and rectangle; without it, a draft,
+    marked so in every page's header)."""
     out = Path(out)
     doc = ReportDoc(out, title=f"{data.name}整改清单", author=office_name,
-                    subject=f"{TITLE}：{data.name}", header=TITLE, unit=data.name,
+                    subject=f"{TITLE}：{data.name}",
+                    header=TITLE + (DRAFT_MARK if signature_box is None else ""), unit=data.name,
                     keywords=("整改清单", data.name))
     story: list[Flowable] = [
         Outline(f"{data.name}整改清单", 0),
