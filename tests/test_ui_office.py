@@ -345,9 +345,8 @@ def test_item_weights_are_edited_and_numbers_keep_their_decimals(  # type: ignor
     default = window.snapshot.default_policy
     odd = dataclasses.replace(default, points={**default.points, "基本达标": 0.25, "达标": 20.0},
                               weights={**default.weights, 7: 1.125})
-    dialog = PolicyDialog(odd, default, window.snapshot.outcomes, window.snapshot.item_texts,
-                          window)
-    qtbot.addWidget(dialog)
+    dialog = PolicyDialog(odd, default, window.snapshot.outcomes, window.snapshot.item_texts)
+    qtbot.addWidget(dialog)                     # no parent: qtbot alone owns and closes it
     assert dialog.policy() == odd                        # nothing changed, nothing rounded
     assert dialog.weights_summary.text() == "各指标权重：76 项，其中 1 项不为 1"
     weights = dialog.edit_weights()

@@ -187,9 +187,8 @@ def cmd_issued(args: argparse.Namespace) -> int:
         return 0
     print("下发时间\t持有人\t角色\t被评估单位\t交回情况\t文件名")
     for e in entries:
-        back = f"第 {e.handback_seq} 次交回" if e.returned else "未交回"
         print(f"{e.issued_at[:16].replace('T', ' ')}\t{e.holder}\t{e.role_label}\t"
-              f"{'、'.join(e.units)}\t{back}{'（逾期）' if e.late else ''}\t{e.file_name}")
+              f"{'、'.join(e.units)}\t{e.handback_text}\t{e.file_name}")
     return 0
 
 

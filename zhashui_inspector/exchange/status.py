@@ -108,6 +108,13 @@ class IssuedEntry:
     def returned(self) -> bool:
         return self.handback_seq is not None
 
+    @property
+    def handback_text(self) -> str:
+        """未交回, or which hand-back counts now (marked when it came late)."""
+        if not self.returned:
+            return "未交回"
+        return f"第 {self.handback_seq} 次交回" + ("（逾期）" if self.late else "")
+
 
 def issued_files(ledger: Ledger, limit: int | None = None) -> list[IssuedEntry]:
     """The issued work files, newest first, each with its current hand-back."""

@@ -251,11 +251,9 @@ def _issued(ledger: Ledger) -> SheetSpec:
                      "本办下发的每一份工作文件及其交回情况（以最近导入的一次交回为准）",
                      ISSUED_COLUMNS, (6,))
     for index, e in enumerate(reversed(issued_files(ledger))):   # oldest first, as issued
-        back = "未交回" if not e.returned else f"第 {e.handback_seq} 次交回"
-        if e.late:
-            back += "（逾期）"
         spec.rows.append([_when(e.issued_at), e.holder, e.role_label, "、".join(e.units),
-                          e.file_name, back, e.file_id, _when(e.imported_at), e.round_name])
+                          e.file_name, e.handback_text, e.file_id, _when(e.imported_at),
+                          e.round_name])
         if e.late:
             spec.highlights[(index, 5)] = "late"
     return spec
