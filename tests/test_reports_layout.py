@@ -159,7 +159,13 @@ def test_a_report_that_cannot_be_written_says_why_and_leaves_no_half_file(
         render_checklist(out, Catalogue.load())
     assert caught.value.message == "磁盘空间不足，未能写出报告“核查表.pdf”"
     assert not out.exists()
-    out.write_bytes(b"an earlier checklist")          # one that was there is left alone
+    # an earlier report of the same name is left as it was, though the new one had begun
+    out.write_bytes(b"an earlier checklist")
     with pytest.raises(ReportNotWritten):
         render_checklist(out, Catalogue.load())
-    assert out.exists()
+    assert out.read_bytes() == b"an earlier checklist"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["核查表.pdf"]   # nothing left over
+    monkeypatch.undo()
+    render_checklist(out, Catalogue.load())          # and a good write replaces it
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["核查表.pdf"]

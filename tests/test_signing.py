@@ -254,3 +254,24 @@ def test_signing_reuses_the_key_the_office_unlocked(unsigned: Path, keys: tuple[
     sign_pdf(unsigned, out, keys[0], PASSPHRASE, signer_name=OFFICE)
     assert opened == []
     assert verify_pdf(out, [keys[1]]).ok
+
+
+def test_a_signed_report_that_cannot_be_written_leaves_the_earlier_one(
+        signed: Path, unsigned: Path, keys: tuple[Path, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from zhashui_inspector.reports import output
+
+    out = tmp_path / "评估结果.pdf"
+    out.write_bytes(signed.read_bytes())          # last week's signed report
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(output.os, "fsync", full)
+    with pytest.raises(output.ReportNotWritten) as caught:
+        sign_pdf(unsigned, out, keys[0], PASSPHRASE, signer_name=OFFICE)
+    assert caught.value.message == "磁盘空间不足，未能写出报告“评估结果.pdf”"
+    assert out.read_bytes() == signed.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["评估结果.pdf"]
+    assert verify_pdf(out, [keys[1]]).ok

@@ -226,6 +226,8 @@ DRAFT_MARK = "（草稿，未经签章，不作正式发布）"
 class ReportDoc(BaseDocTemplate):
     """A4 document with the running header (document title, current unit) and footer."""
 
+    filename: str
+
     def __init__(self, out: Path, *, title: str, author: str, subject: str,
                  header: str, unit: str = "", keywords: Sequence[str] = ()) -> None:
         ensure_fonts()
@@ -275,8 +277,12 @@ class ReportDoc(BaseDocTemplate):
     def render(self, story: list[Flowable]) -> None:
         out = Path(self.filename)
         check_folder(out)
-        with writing(out):
-            self.build(story, canvasmaker=FooterCanvas)
+        with writing(out) as tmp:
+            self.filename = str(tmp)
+            try:
+                self.build(story, canvasmaker=FooterCanvas)
+            finally:
+                self.filename = str(out)
 
 
 class Rule(Flowable):

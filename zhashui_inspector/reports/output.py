@@ -1,9 +1,13 @@
 """Where a report is written: a folder that is missing, a full disk or a read-only stick
-gets one Chinese sentence (not a traceback), and a half-written PDF is removed."""
+gets one Chinese sentence (not a traceback). A PDF is written beside its target under a
+temporary name and takes the target's name only once complete, so a failed write leaves
+no half file and never spoils an earlier report of the same name."""
 
 from __future__ import annotations
 
 import errno
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -22,17 +26,33 @@ def check_folder(out: Path) -> None:
 
 
 @contextmanager
-def writing(out: Path) -> Iterator[None]:
-    """Around the code that writes `out`: its OSError becomes ReportNotWritten, and a file
-    it began is removed (one that was there before is left to its owner)."""
-    existed = Path(out).exists()
+def writing(out: Path) -> Iterator[Path]:
+    """Around the code that writes the report: yields the temporary path to write to,
+    which replaces `out` when the block ends normally. An OSError becomes
+    ReportNotWritten; on any failure the temporary file is removed and `out` (if it was
+    there) is left as it was."""
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.part")
     try:
-        yield
+        open(tmp, "xb").close()   # as any new file is made (mkstemp's would be private)
     except OSError as exc:
-        if not existed:
-            with suppress(OSError):
-                Path(out).unlink(missing_ok=True)
-        raise cannot_write(exc, Path(out)) from exc
+        raise cannot_write(exc, out) from exc
+    try:
+        yield tmp
+        _finish(tmp, out)
+    except OSError as exc:
+        raise cannot_write(exc, out) from exc
+    finally:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _finish(tmp: Path, out: Path) -> None:
+    """The complete PDF, flushed to the disk, takes the target's name in one step (a
+    report is often written straight onto a USB stick that is pulled out next)."""
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, out)
 
 
 def cannot_write(exc: OSError, out: Path) -> ReportNotWritten:

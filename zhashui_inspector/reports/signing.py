@@ -15,7 +15,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhashui_inspector.core.errors import ValidationError, WorkFileError
+from zhashui_inspector.core.errors import ValidationError
+from zhashui_inspector.reports.output import writing
 from zhashui_inspector.reports.stamp import STAMP_SIZE, ChineseStampStyle
 
 log = logging.getLogger(__name__)
@@ -139,13 +140,8 @@ def sign_pdf(src: Path, dst: Path, p12: Path, passphrase: str, *, signer_name: s
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=page, box=_int_box(rect)))
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED, output=out)
-    tmp = Path(dst).with_name(Path(dst).name + ".part")
-    try:
+    with writing(Path(dst)) as tmp:
         tmp.write_bytes(out.getvalue())
-        tmp.replace(dst)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WorkFileError(f"无法写出签名文件：{Path(dst).name}", detail=str(exc)) from exc
 
 
 def _int_box(rect: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
