@@ -393,6 +393,46 @@ def test_open_workbook_and_make_the_signed_report(qtbot, window, folder: Path,  
     assert printed == [(out, out.stem)]
 
 
+def test_a_draft_needs_no_passphrase_and_a_report_is_checked_against_the_office(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path, passphrase: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhashui_inspector.reports.signing import verify_pdf
+
+    reports = folder / "office" / "reports"
+    reports.mkdir(exist_ok=True)
+    asked_names: list[str] = []
+
+    def save_as(_parent, title, default, _filter):  # type: ignore[no-untyped-def]
+        asked_names.append(Path(default).name)
+        return str(reports / "草稿.pdf"), ""
+    monkeypatch.setattr(office_window.qt.QFileDialog, "getSaveFileName", save_as)
+    window.draft_action.trigger()                       # 草稿 › 全县报告草稿…
+    qtbot.waitUntil(lambda: hasattr(window, "report_box"), timeout=120_000)
+    draft = reports / "草稿.pdf"
+    assert asked_names[0].startswith("全县复查验收评估报告-") and asked_names[0].endswith("-草稿.pdf")
+    assert passphrase == []                              # a draft is not signed
+    assert "未签章" in window.report_box.text()
+    assert not verify_pdf(draft, []).signed
+
+    window.make_report(reports / "正式.pdf")             # the county report, signed
+    qtbot.waitUntil(lambda: window.report_box.text().startswith("已生成并签名"), timeout=120_000)
+    assert passphrase == ["ask"]
+
+    picked = [reports / "正式.pdf", draft]
+    monkeypatch.setattr(office_window.qt.QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (str(picked.pop(0)), ""))
+    window.verify_action.trigger()                       # 核验报告的签章…
+    qtbot.waitUntil(lambda: hasattr(window, "verify_box"), timeout=60_000)
+    box = window.verify_box
+    assert box.text() == "“正式.pdf”：签章有效"
+    assert box.icon() == office_window.qt.QMessageBox.Icon.Information
+    assert box.informativeText().splitlines()[-1].startswith("结论：有效。")
+    window.verify_action.trigger()
+    qtbot.waitUntil(lambda: window.verify_box is not box, timeout=60_000)
+    assert window.verify_box.text() == "“草稿.pdf”：签章无效，或不是本办签发的报告"
+    assert window.verify_box.informativeText() == "未通过：文件中没有数字签名"
+
+
 def test_issue_a_work_file_and_see_it_come_back(  # type: ignore[no-untyped-def]
         qtbot, qtmodeltester, window, folder: Path, passphrase: list[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

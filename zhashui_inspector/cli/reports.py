@@ -56,37 +56,17 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from zhashui_inspector.reports.signing import verify_pdf
+    from zhashui_inspector.reports.signing import office_trust, verify_pdf
 
     if not getattr(args, "verbose", False):  # pyHanko logs tracebacks for untrusted certs
         logging.getLogger("pyhanko").setLevel(logging.ERROR)
         logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)
     trust = [Path(t) for t in args.trust]
     if args.office:
-        cert = Path(args.office) / "keys" / "office-cert.pem"
-        if not cert.is_file():
-            raise ValidationError(f"办公文件夹中没有证书 keys/office-cert.pem：{args.office}")
-        trust.append(cert)
+        trust.append(office_trust(Path(args.office)))
     result = verify_pdf(Path(args.pdf), trust)
-    if not result.signed:
-        print(f"未通过：{result.problem}")
-        return 1
-
-    def yes(flag: bool) -> str:
-        return "是" if flag else "否"
-
-    when = result.signing_time.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") \
-        if result.signing_time else "—"
-    print(f"签名人：{result.signer or '—'}")
-    print(f"签名时间：{when}")
-    print(f"签名完整（签名后未改动）：{yes(result.intact and result.valid)}")
-    print(f"覆盖整个文件：{yes(result.whole_document)}")
-    print(f"签名证书受信任：{yes(result.trusted)}")
-    if result.ok:
-        print("结论：有效。文件自签名以来未被改动，签名人为所信任的证书持有人。")
-        return 0
-    print(f"结论：无效。{result.problem}")
-    return 1
+    print("\n".join(result.lines()))
+    return 0 if result.ok else 1
 
 
 def cmd_office_report(args: argparse.Namespace) -> int:

@@ -45,6 +45,26 @@ class VerifyResult:
         return self.signed and self.intact and self.valid and self.whole_document \
             and self.trusted and not self.problem
 
+    def lines(self) -> list[str]:
+        """The finding as the command line prints it and the office window shows it."""
+        if not self.signed:
+            return [f"未通过：{self.problem}"]
+
+        def yes(flag: bool) -> str:
+            return "是" if flag else "否"
+
+        when = self.signing_time.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") \
+            if self.signing_time else "—"
+        return [
+            f"签名人：{self.signer or '—'}",
+            f"签名时间：{when}",
+            f"签名完整（签名后未改动）：{yes(self.intact and self.valid)}",
+            f"覆盖整个文件：{yes(self.whole_document)}",
+            f"签名证书受信任：{yes(self.trusted)}",
+            "结论：有效。文件自签名以来未被改动，签名人为所信任的证书持有人。" if self.ok
+            else f"结论：无效。{self.problem}",
+        ]
+
 
 # pyHanko signers by the unlocked key they were made from (kept alive with it).
 _signers: dict[int, tuple[object, object]] = {}
@@ -193,6 +213,25 @@ def _der_length(blob: bytes) -> int | None:
     if count == 0 or count > 4 or len(blob) < 2 + count:
         return None
     return 2 + count + int.from_bytes(blob[2:2 + count], "big")
+
+
+OFFICE_CERT = Path("keys") / "office-cert.pem"
+
+
+def office_trust(office_dir: Path) -> Path:
+    """The office's own certificate, which its reports must be signed with."""
+    cert = Path(office_dir) / OFFICE_CERT
+    if not cert.is_file():
+        raise ValidationError(f"办公文件夹中没有证书 keys/office-cert.pem：{office_dir}")
+    return cert
+
+
+def verify_office_pdf(path: Path, office_dir: Path) -> VerifyResult:
+    """`verify_pdf` trusting the office's certificate (what the office window asks, in a
+    process of its own: pyHanko logs a traceback for a certificate it does not trust)."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return verify_pdf(path, [office_trust(office_dir)])
 
 
 def verify_pdf(path: Path, trust: list[Path]) -> VerifyResult:

@@ -111,16 +111,24 @@ class OfficeWindow(IssueActions, ReportActions, QMainWindow):
         self.issue_action = bar.addAction(self.tr("下发工作文件…"), self.open_issue)
         self.import_action = bar.addAction(self.tr("导入交回文件…"), self.pick_files)
         self.workbook_action = bar.addAction(self.tr("打开总表"), self.open_workbook)
-        self.report_button = QPushButton(self.tr("生成签章报告"))
+        self.report_button = QPushButton(self.tr("报告"))
         report_menu = QMenu(self.report_button)
         report_menu.addAction(self.tr("全县报告…"), lambda: self.ask_report(None))
         self.unit_report_action = report_menu.addAction(self.tr("所选单位的报告…"),
                                                         self.ask_unit_report)
         self.rectification_action = report_menu.addAction(
             self.tr("所选单位的整改清单…"), lambda: self.ask_unit_report(rectification=True))
+        drafts = report_menu.addMenu(self.tr("草稿（不签章，供内部审阅）"))
+        self.draft_action = drafts.addAction(self.tr("全县报告草稿…"),
+                                             lambda: self.ask_report(None, sign=False))
+        drafts.addAction(self.tr("所选单位的报告草稿…"), lambda: self.ask_unit_report(sign=False))
+        drafts.addAction(self.tr("所选单位的整改清单草稿…"),
+                         lambda: self.ask_unit_report(rectification=True, sign=False))
         report_menu.addSeparator()
         self.print_action = report_menu.addAction(self.tr("打印已生成的报告…"),
                                                   self.ask_print_report)
+        self.verify_action = report_menu.addAction(self.tr("核验报告的签章…"),
+                                                   self.ask_verify_report)
         self.report_button.setMenu(report_menu)
         bar.addWidget(self.report_button)
         bar.addSeparator()
