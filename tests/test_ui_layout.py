@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from zhashui_inspector.ui.checklist_model import StateRole
 from zhashui_inspector.ui.main_window import DOCK_WIDTHS, STATE_VERSION
 from zhashui_inspector.ui.qt import QDockWidget, QMainWindow, QPushButton, QRect, Qt, QWidget
 from zhashui_inspector.ui.settings import save_bytes, settings
@@ -153,3 +154,41 @@ def test_the_first_layout_comes_in_batches_and_every_card_is_reached(
     qtbot.waitUntil(lambda: view.viewport().rect().intersects(
         view.visualRect(model.index(model.rowCount() - 1))), timeout=5_000)
     assert all_laid_out()
+
+
+def test_a_card_is_measured_again_only_when_its_lines_of_notes_change(
+        qtbot, open_window, practice_file: Path, tmp_path: Path) -> None:
+    """Adding a photo changes the card's evidence count, not its height: the view is not
+    told to lay out all 76 cards again (which repaints it whole, for every photo of a
+    batch). A comment adds a line of notes: that card grows, and the cards below move."""
+    window = open_window(practice_file)
+    view, model = window.checklist.view, window.checklist.model
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    unit = window.unit
+    told: list[int] = []
+    window.checklist.delegate.sizeHintChanged.connect(lambda index: told.append(index.row()))
+    row = model.row_of(2)
+    assert row is not None
+    height = view.visualRect(model.index(row)).height()
+
+    photo = tmp_path / "现场.txt"
+    photo.write_text("执法台账照片说明", encoding="utf-8")
+    window.session.add_evidence(unit, photo, item_no=2, kind="其他", caption="")
+    qtbot.waitUntil(lambda: window.session.unit(unit).items[2].evidence_count == 1,
+                    timeout=5_000)
+    assert told == []
+    assert model.index(row).data(StateRole).evidence_count == 1
+
+    window.session.set_item(unit, 2, comment="台账齐全，抽查三卷")
+    assert told == [row]
+    qtbot.waitUntil(lambda: view.visualRect(model.index(row)).height() > height,
+                    timeout=5_000)
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+
+    window.session.set_item(unit, 2, comment="台账齐全，抽查五卷")   # still one line
+    assert told == [row]
+    window.session.set_item(unit, 2, comment="")
+    assert told == [row, row]
+    qtbot.waitUntil(lambda: view.visualRect(model.index(row)).height() == height,
+                    timeout=5_000)
+    qtbot.waitUntil(window.session.worker.is_idle, timeout=5_000)

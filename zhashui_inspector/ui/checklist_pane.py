@@ -230,8 +230,9 @@ class ChecklistPane(QWidget):
             self.model.items_changed(change.item_nos)
             for no in change.item_nos:   # a card may grow or shrink by a line of notes
                 row = self.model.row_of(no)
-                if row is not None:
-                    self.delegate.sizeHintChanged.emit(self.model.index(row))
+                if row is not None and self.delegate.height_may_have_changed(
+                        index := self.model.index(row)):
+                    self.delegate.sizeHintChanged.emit(index)
             if self.current_item() in change.item_nos:
                 self._show_current()
 
