@@ -192,3 +192,26 @@ def test_a_card_is_measured_again_only_when_its_lines_of_notes_change(
     qtbot.waitUntil(lambda: view.visualRect(model.index(row)).height() == height,
                     timeout=5_000)
     qtbot.waitUntil(window.session.worker.is_idle, timeout=5_000)
+
+
+def test_the_window_hears_of_a_new_current_item_not_of_each_edit_to_it(
+        qtbot, open_window, practice_file: Path) -> None:
+    """The evidence pane follows `current_item_changed`; an edit of the item shown (a
+    rating, a photo added to it) is not a new current item and reloads nothing there."""
+    window = open_window(practice_file)
+    pane = window.checklist
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    assert pane.go_to(5)
+    heard: list[object] = []
+    pane.current_item_changed.connect(heard.append)
+    targets: list[tuple[object, object]] = []
+    original = window.evidence.set_target
+    window.evidence.set_target = lambda unit, no: (targets.append((unit, no)),  # type: ignore[method-assign]
+                                                    original(unit, no))
+    window.session.set_item(window.unit, 5, rating="达标")
+    assert pane.editor.state is not None and pane.editor.state.rating == "达标"
+    assert heard == [] and targets == []
+    assert pane.go_to(6)
+    assert heard == [6]
+    assert targets == [(window.unit, 6)]
+    qtbot.waitUntil(window.session.worker.is_idle, timeout=5_000)

@@ -204,7 +204,11 @@ class ChecklistPane(QWidget):
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self._show_current()
 
-    def _show_current(self) -> None:
+    def _show_current(self, *, announce: bool = True) -> None:
+        """Show the current item in the editor; `announce`: tell the window, whose
+        evidence pane then shows the item's evidence (not when only its data changed: the
+        pane follows evidence changes itself, and reloading its lists for every photo of a
+        batch made each photo cost more than the one before)."""
         no = self.current_item()
         state = linked = None
         linked_evidence = 0
@@ -215,7 +219,8 @@ class ChecklistPane(QWidget):
                 linked = linked_unit.items.get(no)
                 linked_evidence = len(linked_unit.evidence_for(no))
         self.editor.show_item(no, state, linked, linked_evidence)
-        self.current_item_changed.emit(no)
+        if announce:
+            self.current_item_changed.emit(no)
 
     def on_change(self, change: Change) -> None:
         if self.unit is None or not self.session.is_open:
@@ -234,7 +239,7 @@ class ChecklistPane(QWidget):
                         index := self.model.index(row)):
                     self.delegate.sizeHintChanged.emit(index)
             if self.current_item() in change.item_nos:
-                self._show_current()
+                self._show_current(announce=False)
 
     # ---- moving -------------------------------------------------------------------------
 
