@@ -9,7 +9,18 @@ import pytest
 
 from zhashui_inspector.ui.checklist_model import StateRole
 from zhashui_inspector.ui.main_window import DOCK_WIDTHS, STATE_VERSION
-from zhashui_inspector.ui.qt import QDockWidget, QMainWindow, QPushButton, QRect, Qt, QWidget
+from zhashui_inspector.ui.qt import (
+    QDockWidget,
+    QEvent,
+    QListView,
+    QMainWindow,
+    QObject,
+    QPaintEvent,
+    QPushButton,
+    QRect,
+    Qt,
+    QWidget,
+)
 from zhashui_inspector.ui.settings import save_bytes, settings
 
 
@@ -191,6 +202,23 @@ def test_a_card_is_measured_again_only_when_its_lines_of_notes_change(
     assert told == [row, row]
     qtbot.waitUntil(lambda: view.visualRect(model.index(row)).height() == height,
                     timeout=5_000)
+
+    # a comment written while the card is filtered out is laid out when it comes back,
+    # and taking it away later shrinks the card again
+    everything = list(model.item_nos)
+    window.checklist.set_scope([no for no in everything if no != 2], None, "筛选")
+    window.session.set_item(unit, 2, comment="台账齐全")
+    window.checklist.set_scope(everything, 2, "全部指标")
+    row = model.row_of(2)
+    assert row is not None
+    qtbot.waitUntil(lambda: view.visualRect(model.index(row)).height() > height,
+                    timeout=5_000)
+    told.clear()
+    window.session.set_item(unit, 2, comment="")
+    assert told == [row]
+    qtbot.waitUntil(lambda: view.visualRect(model.index(row)).height() == height,
+                    timeout=5_000)
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
     qtbot.waitUntil(window.session.worker.is_idle, timeout=5_000)
 
 
@@ -215,3 +243,44 @@ def test_the_window_hears_of_a_new_current_item_not_of_each_edit_to_it(
     assert heard == [6]
     assert targets == [(window.unit, 6)]
     qtbot.waitUntil(window.session.worker.is_idle, timeout=5_000)
+
+
+class _PaintedRects(QObject):
+    """The rectangles a widget is asked to repaint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(QPaintEvent.rect(event))  # type: ignore[arg-type]
+        return False
+
+
+def test_a_changed_card_repaints_itself_not_the_whole_checklist(
+        qtbot, open_window, practice_file: Path) -> None:
+    """QListView's own answer to a changed row lays out all cards and repaints the
+    whole view, even for a card out of sight (for every photo of a batch)."""
+    window = open_window(practice_file)
+    view, model = window.checklist.view, window.checklist.model
+    qtbot.waitUntil(lambda: view.layoutMode() == QListView.LayoutMode.SinglePass
+                    and view.rectForIndex(model.index(model.rowCount() - 1)).isValid(),
+                    timeout=5_000)
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    viewport = view.viewport()
+    painted = _PaintedRects()
+    viewport.installEventFilter(painted)
+    qtbot.wait(50)
+    painted.rects.clear()
+    hidden = model.rowCount() - 1
+    assert not viewport.rect().intersects(view.visualRect(model.index(hidden)))
+    model.items_changed([model.item_nos[hidden]])
+    qtbot.wait(50)
+    assert painted.rects == []
+    shown = view.visualRect(model.index(1))
+    assert viewport.rect().contains(shown.center())
+    model.items_changed([model.item_nos[1]])
+    qtbot.waitUntil(lambda: bool(painted.rects), timeout=2_000)
+    assert all(shown.contains(r) for r in painted.rects), (painted.rects, shown)
+    viewport.removeEventFilter(painted)

@@ -74,7 +74,6 @@ class ChecklistDelegate(QStyledItemDelegate):
         self._advance: dict[tuple[str, str], int] = {}
         self._text_height: dict[tuple[str, int, int], int] = {}
         self._heights: dict[tuple[str, int, int, bool, int], int] = {}
-        self._notes_laid_out: dict[int, int] = {}   # item number -> notes in its last size
 
     def _fm(self, font: QFont) -> tuple[str, QFontMetrics]:
         key = font.key()
@@ -168,10 +167,8 @@ class ChecklistDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
         width = max(self.width_source.width() if self.width_source is not None else 600, 320)
-        notes = self._notes_count(index)
-        no = index.data(ItemNoRole)
-        self._notes_laid_out[no] = notes
-        key = (option.font.key(), no, width, self.unit_mode, notes)
+        notes = self.notes_count(index)
+        key = (option.font.key(), index.data(ItemNoRole), width, self.unit_mode, notes)
         height = self._heights.get(key)
         if height is None:
             if len(self._heights) > 4000:
@@ -180,14 +177,9 @@ class ChecklistDelegate(QStyledItemDelegate):
                                                       index).bottom
         return QSize(width, height)
 
-    def height_may_have_changed(self, index: AnyIndex) -> bool:
-        """Whether the card of `index` may need another height since it was last sized: only
-        its lines of notes change it (a rating or an evidence count never does). Telling
-        the view of every change re-lays out all 76 cards and repaints the whole view,
-        20 ms for each photo of a batch being added."""
-        return self._notes_laid_out.get(index.data(ItemNoRole)) != self._notes_count(index)
-
-    def _notes_count(self, index: AnyIndex) -> int:
+    def notes_count(self, index: AnyIndex) -> int:
+        """The lines of notes under the card: the only part of its height that a change of
+        the item's data changes (a rating or an evidence count never does)."""
         return len(self._notes(index.data(StateRole), index.data(LinkedStateRole)))
 
     # ---- painting ---------------------------------------------------------------------

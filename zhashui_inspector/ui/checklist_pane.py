@@ -93,6 +93,14 @@ class ChecklistView(QListView):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_minimum_width()
 
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex,  # noqa: N802
+                    roles: Any = ()) -> None:
+        """Repaint the cards that changed, as QAbstractItemView does. QListView's own
+        first lays out all 76 cards again and repaints the whole view, even for a card
+        scrolled out of sight: for every photo of a batch. A card's height changes only
+        with its lines of notes, and the pane asks for that layout itself."""
+        QAbstractItemView.dataChanged(self, top_left, bottom_right, list(roles))
+
 
 class ChecklistPane(QWidget):
     current_item_changed = Signal(object)   # item number or None
@@ -107,6 +115,7 @@ class ChecklistPane(QWidget):
         catalogue = session.catalogue
         self.model = ChecklistModel(catalogue, self)
         self.delegate = ChecklistDelegate(catalogue.ratings, catalogue.methods, self)
+        self._notes_sized: dict[int, int] = {}   # item number -> lines of notes laid out
         self.view = ChecklistView(self)
         self.view.setModel(self.model)
         self.view.setItemDelegate(self.delegate)
@@ -175,11 +184,34 @@ class ChecklistPane(QWidget):
         self.model.set_states(self.session.unit(self.unit).items,
                               linked.items if linked is not None else None)
         self.view.scheduleDelayedItemsLayout()   # cards of this unit may differ in height
+        self._record_notes()
+
+    def _record_notes(self) -> None:
+        """After a full layout is asked for: the lines of notes each card is sized with."""
+        self._notes_sized = {no: self.delegate.notes_count(self.model.index(row))
+                             for row, no in enumerate(self.model.item_nos)}
+
+    def _fit_card(self, item_no: int) -> None:
+        """Have the view lay the cards out again if this one's lines of notes changed.
+
+        Only then: telling the view of every change measured all 76 cards and repainted
+        the whole view, for every photo of a batch. The count is the pane's own record,
+        not the delegate's last measure: the view measures a card whenever it asks where
+        it is, before it has moved the cards below."""
+        row = self.model.row_of(item_no)
+        if row is None:
+            return
+        index = self.model.index(row)
+        notes = self.delegate.notes_count(index)
+        if self._notes_sized.get(item_no) != notes:
+            self._notes_sized[item_no] = notes
+            self.delegate.sizeHintChanged.emit(index)
 
     def set_scope(self, item_nos: list[int], current: int | None, title: str) -> None:
         keep = current if current is not None else self.current_item()
         self.scope_label.setText(self.tr("{0}　·　{1} 项").format(title, len(item_nos)))
         self.model.set_scope(item_nos)
+        self._record_notes()
         if not item_nos:
             self._show_current()
             return
@@ -234,10 +266,7 @@ class ChecklistPane(QWidget):
         elif change.kind is ChangeKind.ITEMS and change.unit == self.unit:
             self.model.items_changed(change.item_nos)
             for no in change.item_nos:   # a card may grow or shrink by a line of notes
-                row = self.model.row_of(no)
-                if row is not None and self.delegate.height_may_have_changed(
-                        index := self.model.index(row)):
-                    self.delegate.sizeHintChanged.emit(index)
+                self._fit_card(no)
             if self.current_item() in change.item_nos:
                 self._show_current(announce=False)
 
