@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zhashui_inspector.ui.checklist_model import StateRole
-from zhashui_inspector.ui.main_window import DOCK_WIDTHS, STATE_VERSION
+from zhashui_inspector.ui.main_window import DOCK_WIDTHS, MIN_RESTORED_WIDTHS, STATE_VERSION
 from zhashui_inspector.ui.qt import (
     QDockWidget,
     QEvent,
@@ -101,8 +101,8 @@ def test_a_layout_from_a_narrow_window_leaves_the_checklist_its_width(
 def test_the_docks_keep_their_widths_in_a_window_of_another_size(
         qtbot, ui_settings: Path, open_window, demo_file: Path) -> None:
     window = open_window(demo_file)
-    window.resize(1100, 800)
-    window.resizeDocks([window.tree_dock, window.evidence_dock], [300, 260],
+    window.resize(1240, 800)
+    window.resizeDocks([window.tree_dock, window.evidence_dock], [300, 340],
                        Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: window.tree_dock.width() == 300, timeout=5_000)
     window.close()
@@ -112,8 +112,8 @@ def test_the_docks_keep_their_widths_in_a_window_of_another_size(
     qtbot.waitUntil(lambda: cards_laid_out(again), timeout=5_000)
     assert again.width() == 1440
     assert abs(again.tree_dock.width() - 300) <= 4
-    assert abs(again.evidence_dock.width() - 260) <= 4
-    assert again.centralWidget().width() >= 1440 - 300 - 260 - 30   # the difference: here
+    assert abs(again.evidence_dock.width() - 340) <= 4
+    assert again.centralWidget().width() >= 1440 - 300 - 340 - 30   # the difference: here
     assert_cards_usable(again)
 
     # far too wide for this window: the docks give way, not the checklist
@@ -121,6 +121,23 @@ def test_the_docks_keep_their_widths_in_a_window_of_another_size(
                       Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: cards_laid_out(again), timeout=5_000)
     assert_cards_usable(again)
+
+
+def test_a_dock_left_as_a_sliver_comes_back_wide_enough_to_use(
+        qtbot, ui_settings: Path, open_window, demo_file: Path) -> None:
+    """A tiny window once closed with its docks a few pixels wide: the next, normal window
+    does not keep the evidence pane as a sliver."""
+    open_window(demo_file).close()   # leaves a state behind, which brings the widths back
+    settings().setValue("main_window/width/standardsDock", 60)
+    settings().setValue("main_window/width/evidenceDock", 40)
+    settings().remove("main_window/geometry")
+    window = open_window(demo_file)
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    assert window.width() == 1440
+    for dock, name in ((window.tree_dock, "standardsDock"),
+                       (window.evidence_dock, "evidenceDock")):
+        assert dock.width() >= MIN_RESTORED_WIDTHS[name] - 4, (name, dock.width())
+    assert_cards_usable(window)
 
 
 def test_dragging_a_dock_lays_the_cards_out_again(qtbot, open_window, demo_file: Path) -> None:

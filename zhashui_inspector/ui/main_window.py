@@ -57,6 +57,8 @@ from zhashui_inspector.ui.window_menus import build_menus, build_toolbar
 APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
 STATE_VERSION = 2
 DOCK_WIDTHS = {"standardsDock": 330, "evidenceDock": 430}   # at first, and for older states
+# never restored narrower: a width left by a tiny window would hide the dock's controls
+MIN_RESTORED_WIDTHS = {"standardsDock": 200, "evidenceDock": 320}
 
 
 class MainWindow(QMainWindow):
@@ -375,9 +377,10 @@ class MainWindow(QMainWindow):
 
 
 def _saved_width(dock_name: str) -> int:
-    """A dock's width when a window was last closed (the first one's for older settings)."""
+    """A dock's width when a window was last closed (the first one's for older settings),
+    and at least what leaves its controls usable."""
     value = settings().value(f"main_window/width/{dock_name}", DOCK_WIDTHS[dock_name])
     try:
-        return max(1, int(str(value)))
+        return max(MIN_RESTORED_WIDTHS[dock_name], int(str(value)))
     except ValueError:
         return DOCK_WIDTHS[dock_name]
