@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -37,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.errors import ZhashuiError
-from zhashui_inspector.exchange import workbook_writer
+from zhashui_inspector.exchange import workbook_reader, workbook_writer
 from zhashui_inspector.exchange.ledger import Ledger
 from zhashui_inspector.exchange.workbook_sheets import (
     Column,
@@ -74,7 +74,7 @@ def write(ledger: Ledger, target: Path, history_dir: Path) -> None:
     _check_unlocked(target)
     Path(f"{target}.part").unlink(missing_ok=True)
     specs = build_sheets(ledger)
-    wb = _load(target) if target.exists() else None
+    wb = _load(target, specs) if target.exists() else None
     created_book = wb is None
     if wb is None:
         wb = Workbook()
@@ -104,8 +104,9 @@ def check_adoptable(path: Path, catalogue: Catalogue) -> None:
     has one of the program's names already has the program's layout."""
     if not path.is_file():
         raise WorkbookNotWritten(f"找不到工作簿：{path.name}")
-    wb = _load(path)
-    for spec in empty_specs(catalogue):
+    specs = empty_specs(catalogue)
+    wb = _load(path, specs)
+    for spec in specs:
         if spec.name in wb.sheetnames:
             _check_layout(wb[spec.name], spec, adopting=True)
 
@@ -128,8 +129,9 @@ def _check_unlocked(target: Path) -> None:
 _SHAPE = re.compile(rb"<(?:xdr:)?(?:sp|grpSp|cxnSp)[ >]")
 
 
-def _load(path: Path) -> Any:
-    """Open an existing workbook for an in-place update; refuse what a rewrite would lose."""
+def _load(path: Path, specs: list[SheetSpec]) -> Any:
+    """Open an existing workbook for an in-place update; refuse what a rewrite would lose.
+    The cells of the program's sheets that a rewrite replaces are not read."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -142,7 +144,9 @@ def _load(path: Path) -> Any:
                     raise WorkbookNotWritten(
                         f"总表“{path.name}”含有形状或文本框，本程序重写时无法保留；"
                         "请把它们移到另一个工作簿后重试（台账已保存）")
-        return load_workbook(path)
+        return workbook_reader.load(path, {
+            spec.name: workbook_reader.skipped_cells(len(spec.columns), spec.key_columns,
+                                                     FIRST_ROW) for spec in specs})
     except WorkbookNotWritten:
         raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
