@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from zhashui_inspector.core.policy import UnitScore
+from zhashui_inspector.ui.progress import done_count, progress_line
 from zhashui_inspector.ui.qt import (
     QBuffer,
     QColor,
@@ -232,13 +234,17 @@ class SignOffDialog(QDialog):
         session.run(lambda ctx: ctx.require().score(unit), self._score_loaded)
 
     def _score_loaded(self, score: object) -> None:
-        overall = getattr(score, "overall", None)
-        if overall is None:
-            self.score_label.hide()
-            return
-        suggested = getattr(score, "suggested", None) or "—"
-        self.score_label.setText(self.tr("按默认评分规则：得分率 {0:.1f}%，建议结果“{1}”（仅供参考，由县委依法治县办决定）")
-                                 .format(overall, suggested))
+        """How far the unit is (counted as the unit switcher and the tree count it), then
+        the score and the suggestion once anything is scored."""
+        unit_mode = self.session.role == "unit"
+        states = self.session.unit(self.unit).items.values()
+        text = progress_line(done_count(states, unit_mode=unit_mode),
+                             len(self.session.catalogue.items()), unit_mode=unit_mode)
+        if isinstance(score, UnitScore) and score.overall is not None:
+            text += self.tr("；按默认评分规则：得分率 {0:.1f}%，建议结果“{1}”"
+                            "（仅供参考，由县委依法治县办决定）").format(
+                score.overall, score.suggested or "—")
+        self.score_label.setText(text)
 
     def _tick(self) -> None:
         self.time_label.setText(datetime.now().strftime("%Y年%m月%d日 %H:%M:%S")

@@ -12,7 +12,14 @@ from typing import Any
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.records import ItemState
-from zhashui_inspector.ui.icons import UNRATED_COLOUR, rating_colour, rating_dot
+from zhashui_inspector.ui.icons import (
+    ACCENT,
+    RATING_COLOURS,
+    UNRATED_COLOUR,
+    rating_colour,
+    rating_dot,
+)
+from zhashui_inspector.ui.progress import DONE_SHORT, item_done, progress_line
 from zhashui_inspector.ui.qt import (
     QAbstractItemModel,
     QColor,
@@ -29,6 +36,7 @@ NOT_APPLICABLE = "不适用"
 NodeRole = Qt.ItemDataRole.UserRole + 1
 ItemNosRole = Qt.ItemDataRole.UserRole + 2
 CountsRole = Qt.ItemDataRole.UserRole + 3   # Counter of ratings (None = 未评) under a node
+ProgressRole = Qt.ItemDataRole.UserRole + 5   # (done, items) under a node, as shown
 KindRole = Qt.ItemDataRole.UserRole + 4
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -46,7 +54,8 @@ ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 NO_FLAGS = Qt.ItemFlag.NoItemFlags
 BAR_WIDTH, BAR_HEIGHT = 34, 7
 HANDLED_ROLES = frozenset({DISPLAY, DECORATION, TOOLTIP, ACCESSIBLE, FOREGROUND, ALIGNMENT,
-                           int(NodeRole), int(ItemNosRole), int(CountsRole), int(KindRole)})
+                           int(NodeRole), int(ItemNosRole), int(CountsRole), int(KindRole),
+                           int(ProgressRole)})
 
 
 class NodeKind(enum.Enum):
@@ -95,9 +104,26 @@ def build_nodes(catalogue: Catalogue) -> list[Node]:
 BAR_ORDER: tuple[str | None, ...] = ("达标", "基本达标", "未达标", NOT_APPLICABLE, None)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a node's progress column shows and its tooltip explains."""
+
+    ratings: Counter[str | None]   # None = 未评
+    done: int
+    total: int
+    with_evidence: int = 0         # unit mode: items with evidence
+    explained: int = 0             # unit mode: 不适用 with a reason, without evidence
+    missing_reason: int = 0        # 不适用 without a reason
+
+    @property
+    def text(self) -> str:
+        return f"{self.done}/{self.total}"
+
+
 @cache
-def progress_bar(shares: tuple[int, ...]) -> QPixmap:
-    """A small bar split by rating colours (then grey for 未评), drawn at 2x for high DPI.
+def progress_bar(shares: tuple[tuple[str, int], ...], total: int) -> QPixmap:
+    """A small bar split into coloured shares of `total` (grey for the rest), drawn at 2x
+    for high DPI.
 
     A pixmap, not a painting delegate: the view draws it natively, which keeps repainting
     the tree cheap.
@@ -105,28 +131,24 @@ def progress_bar(shares: tuple[int, ...]) -> QPixmap:
     pixmap = QPixmap(BAR_WIDTH * 2, BAR_HEIGHT * 2)
     pixmap.setDevicePixelRatio(2.0)
     pixmap.fill(Qt.GlobalColor.transparent)
-    total = sum(shares)
     painter = QPainter(pixmap)
     painter.fillRect(QRectF(0, 1, BAR_WIDTH, BAR_HEIGHT - 2), QColor(UNRATED_COLOUR).lighter(150))
     x = 0.0
-    for rating, count in zip(BAR_ORDER[:-1], shares, strict=False):
+    for colour, count in shares:
         width = BAR_WIDTH * count / total if total else 0.0
         if width > 0:
-            painter.fillRect(QRectF(x, 1, width, BAR_HEIGHT - 2), rating_colour(rating))
+            painter.fillRect(QRectF(x, 1, width, BAR_HEIGHT - 2), QColor(colour))
         x += width
     painter.end()
     return pixmap
 
 
-def progress_text(counts: Counter[str | None], *, unit_mode: bool) -> str:
-    """'rated / applicable' for inspectors; for units, items with evidence or explained."""
-    total = sum(counts.values())
-    na = counts.get(NOT_APPLICABLE, 0)
-    applicable = total - na
+def bar_shares(progress: Progress, *, unit_mode: bool) -> tuple[tuple[str, int], ...]:
+    """Inspectors: one share per rating; units: evidence, then 不适用 explained."""
     if unit_mode:
-        return f"{counts.get('有材料', 0)}/{applicable}"
-    rated = total - counts.get(None, 0) - na
-    return f"{rated}/{applicable}"
+        return ((ACCENT, progress.with_evidence),
+                (RATING_COLOURS[NOT_APPLICABLE], progress.explained))
+    return tuple((rating_colour(r).name(), progress.ratings.get(r, 0)) for r in BAR_ORDER[:-1])
 
 
 class StandardsTreeModel(QAbstractItemModel):
@@ -142,14 +164,14 @@ class StandardsTreeModel(QAbstractItemModel):
                            for item in sub.children}
         self.states: dict[int, ItemState] = {}
         self.unit_mode = False
-        self._counts: dict[int, Counter[str | None]] = {}   # by id(node), until data changes
+        self._progress: dict[int, Progress] = {}   # by id(node), until data changes
 
     # ---- the unit shown -------------------------------------------------------------
 
     def set_states(self, states: dict[int, ItemState], *, unit_mode: bool = False) -> None:
         self.states = states
         self.unit_mode = unit_mode
-        self._counts.clear()
+        self._progress.clear()
         self._all_changed()
 
     def items_changed(self, item_nos: Iterable[int]) -> None:
@@ -163,7 +185,7 @@ class StandardsTreeModel(QAbstractItemModel):
         if not changed:
             return
         changed[id(self.top[0])] = self.top[0]
-        self._counts.clear()
+        self._progress.clear()
         for node in changed.values():
             self.dataChanged.emit(self.createIndex(node.row, 0, node),
                                   self.createIndex(node.row, self.COLUMNS - 1, node))
@@ -182,18 +204,30 @@ class StandardsTreeModel(QAbstractItemModel):
             self._siblings_changed(node.children)
 
     def counts(self, node: Node) -> Counter[str | None]:
-        cached = self._counts.get(id(node))
+        """The ratings of the items under a node (None = 未评)."""
+        return self.progress(node).ratings
+
+    def progress(self, node: Node) -> Progress:
+        cached = self._progress.get(id(node))
         if cached is not None:
             return cached
-        counts: Counter[str | None] = Counter()
+        ratings: Counter[str | None] = Counter()
+        done = with_evidence = explained = missing_reason = 0
         for no in node.item_nos:
             state = self.states.get(no)
-            counts[state.rating if state else None] += 1
-            if self.unit_mode and state is not None and state.rating != NOT_APPLICABLE \
-                    and state.evidence_count:
-                counts["有材料"] += 1
-        self._counts[id(node)] = counts
-        return counts
+            ratings[state.rating if state else None] += 1
+            done += item_done(state, unit_mode=self.unit_mode)
+            if state is None:
+                continue
+            if state.evidence_count:
+                with_evidence += 1
+            elif state.rating == NOT_APPLICABLE and state.reason.strip():
+                explained += 1
+            missing_reason += state.needs_reason
+        progress = Progress(ratings, done, len(node.item_nos), with_evidence, explained,
+                            missing_reason)
+        self._progress[id(node)] = progress
+        return progress
 
     # ---- QAbstractItemModel ----------------------------------------------------------
 
@@ -261,6 +295,8 @@ class StandardsTreeModel(QAbstractItemModel):
         rating = state.rating if state else None
         if role == CountsRole:
             return self.counts(node)
+        if role == ProgressRole:
+            return (int(item_done(state, unit_mode=self.unit_mode)), 1)
         if column == 0:
             if role == DISPLAY:
                 return node.label
@@ -283,41 +319,61 @@ class StandardsTreeModel(QAbstractItemModel):
     def _group_data(self, node: Node, column: int, role: int) -> Any:
         if role == CountsRole:
             return self.counts(node)
+        progress = self.progress(node)
+        if role == ProgressRole:
+            return (progress.done, progress.total)
         if column == 0:
             if role == DISPLAY:
-                return node.label
+                return self._label(node)
             if role == TOOLTIP:
-                return f"{node.tooltip or node.label}\n{self._counts_text(self.counts(node))}"
+                return f"{node.tooltip or self._label(node)}\n{self._progress_text(progress)}"
             if role == ACCESSIBLE:
-                return f"{node.label}，{self._counts_text(self.counts(node))}"
+                return f"{self._label(node)}，{self._progress_text(progress)}"
         else:
             if role == DISPLAY:
-                return progress_text(self.counts(node), unit_mode=self.unit_mode)
+                return progress.text
             if role == DECORATION:
-                counts = self.counts(node)
-                return progress_bar(tuple(counts.get(r, 0) for r in BAR_ORDER))
+                return progress_bar(bar_shares(progress, unit_mode=self.unit_mode),
+                                    progress.total)
             if role == ALIGNMENT:
                 return RIGHT_ALIGNED
             if role == TOOLTIP:
-                return self._counts_text(self.counts(node))
+                return self._progress_text(progress)
         return None
+
+    def _label(self, node: Node) -> str:
+        """The 全部指标 row says what the progress column counts (the tree has no header)."""
+        if node.kind is NodeKind.ALL:
+            return f"全部指标 · {DONE_SHORT[self.unit_mode]}/共 {len(node.item_nos)} 项"
+        return node.label
 
     def _state_text(self, state: ItemState | None) -> str:
         if state is None or state.rating is None:
             text = "未评"
         else:
             text = state.rating
+        if state is not None and state.needs_reason:
+            text += "（未说明理由）"
         if state is not None and state.evidence_count:
             text += f"，佐证材料 {state.evidence_count} 件"
         return text
 
-    def _counts_text(self, counts: Counter[str | None]) -> str:
+    def _progress_text(self, progress: Progress) -> str:
+        """'已评 22 / 76 项：达标 18，…；未评 54', or for units what they have provided."""
+        head = progress_line(progress.done, progress.total, unit_mode=self.unit_mode)
         if self.unit_mode:
-            return (f"有材料 {counts.get('有材料', 0)} 项，不适用 {counts.get(NOT_APPLICABLE, 0)} 项")
-        parts = [f"{r} {counts[r]}" for r in self.catalogue.ratings if counts.get(r)]
-        if counts.get(None):
-            parts.append(f"未评 {counts[None]}")
-        return "，".join(parts)
+            parts = [f"有材料 {progress.with_evidence} 项",
+                     f"不适用并已说明理由 {progress.explained} 项"]
+            missing = progress.total - progress.done
+            tail = f"；尚缺 {missing} 项" if missing else ""
+        else:
+            parts = [f"{r} {progress.ratings[r]}" for r in self.catalogue.ratings
+                     if progress.ratings.get(r)]
+            unrated = progress.ratings.get(None, 0)
+            tail = f"；未评 {unrated}" if unrated else ""
+        if progress.missing_reason:
+            tail += f"；{progress.missing_reason} 项不适用未说明理由"
+        return f"{head}：{'，'.join(parts)}{tail}" if parts else head + tail
 
     def index_for(self, kind: NodeKind, no: int) -> QModelIndex:
         def walk(nodes: list[Node]) -> Node | None:
