@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from zhashui_inspector.core.catalogue import Catalogue
-from zhashui_inspector.core.policy import describe_policy, score_unit
+from zhashui_inspector.core.policy import describe_policy, score_unit, suggestion_text
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +130,14 @@ def test_weights_other_than_one_are_printed_with_the_policy(cat: Catalogue) -> N
     assert not any(line.startswith("权重") for line in describe_policy(cat.policy))
     weighted = dataclasses.replace(cat.policy, weights={**cat.policy.weights, 7: 2.0, 3: 0.5})
     assert "权重：第 3 项 0.5、第 7 项 2，其余各项 1" in describe_policy(weighted)
+
+
+def test_a_suggestion_is_provisional_while_items_are_unrated_or_in_dispute(cat: Catalogue) -> None:
+    s = score_unit(cat, {no: "达标" for no in range(1, 23)})
+    assert (s.unrated, s.complete) == (54, False)
+    assert suggestion_text(s.suggested, s.unrated) == "保留（暂定，尚有 54 项未评）"
+    assert suggestion_text("黄牌", 0, 1) == "黄牌（暂定，尚有 1 项分歧未解决）"
+    assert suggestion_text("黄牌", 3, 2) == "黄牌（暂定，尚有 3 项未评、2 项分歧未解决）"
+    full = score_unit(cat, all_rated(cat))
+    assert full.unrated == 0 and suggestion_text(full.suggested, full.unrated) == "保留"
+    assert suggestion_text(None, 76) == "—"

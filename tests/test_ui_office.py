@@ -107,7 +107,8 @@ def test_tables_show_units_log_and_conflicts(window, qtmodeltester) -> None:  # 
     units = window.units_model
     assert units.rowCount() == 12
     assert [_cell(units, 1, c) for c in range(8)] == [
-        UNIT, "9/76", "100.0%", "保留", "未决定", "1", "逾期", "2"]   # item 10 is disputed
+        UNIT, "9/76", "100.0%", "保留（暂定，尚有 66 项未评、1 项分歧未解决）", "未决定", "1",
+        "逾期", "2"]   # item 10 is disputed
     assert _cell(units, 1, 8).startswith("20")
     assert _cell(units, 0, 1) == "0/76" and _cell(units, 0, 2) == "—"
     assert [_cell(window.log_model, r, 2) for r in range(2)] == ["已导入", "已导入"]
@@ -246,11 +247,16 @@ def test_conflict_sides_next_to_each_other_and_resolved(qtbot, window, folder: P
 def test_decision_dialog_records_the_decision(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
     window.units_table.selectRow(1)
     dialog = window.open_decision()
-    assert dialog is not None and dialog.outcome.currentText() == "保留"
+    # 9 of 76 items settled: the suggestion is provisional and nothing is preselected
+    assert dialog is not None and dialog.outcome.currentIndex() == -1
+    assert dialog.warning.isVisibleTo(dialog)
+    assert dialog.warning.text() == ("评估尚未完成：尚有 66 项未评；尚有 1 项评定分歧未解决，"
+                                     "其评定不计入得分。程序建议只是暂定，未预选处理结果。")
     ok = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()
-    dialog.outcome.setCurrentText("黄牌")
     _type(dialog.reason, "台账不全")
+    assert not ok.isEnabled()          # a reason alone is not a decision
+    dialog.outcome.setCurrentText("黄牌")
     assert ok.isEnabled()
     with qtbot.waitSignal(window.refreshed, timeout=20_000):
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
@@ -258,6 +264,24 @@ def test_decision_dialog_records_the_decision(qtbot, window, folder: Path) -> No
     assert _cell(window.units_model, 1, 9) == "台账不全"
     decision = ledger_rows(folder / "office", "decision")[-1]
     assert decision[1:5] == (UNIT, "黄牌", "台账不全", "保留")
+
+
+def test_a_complete_assessment_has_its_suggestion_preselected(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path) -> None:
+    office = folder / "office"
+    work = issue(office, folder / "zl.sqlite", holder="赵六", units=["凤凰镇"])
+    rate_all(work, "凤凰镇", "达标")
+    assert do_import(office, hand_back(work, folder / "zl-back.sqlite")).rejected == 0
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        window.refresh()
+    row = next(r for r in range(window.units_model.rowCount())
+               if _cell(window.units_model, r, 0) == "凤凰镇")
+    assert _cell(window.units_model, row, 3) == "保留"
+    window.units_table.selectRow(row)
+    dialog = window.open_decision()
+    assert dialog is not None and dialog.outcome.currentText() == "保留"
+    assert not dialog.warning.isVisibleTo(dialog)
+    dialog.reject()
 
 
 def test_a_workbook_behind_the_ledger_is_written_from_the_status_bar(  # type: ignore[no-untyped-def]
@@ -292,7 +316,7 @@ def test_round_dialog_moves_the_dates(qtbot, window, folder: Path) -> None:  # t
 
 
 def test_policy_dialog_changes_the_suggestions(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
-    assert _cell(window.units_model, 1, 3) == "保留"       # 9 of 9 scored items 达标
+    assert _cell(window.units_model, 1, 3).startswith("保留（暂定")   # 9 of 9 scored: 达标
     dialog = window.edit_policy()
     save = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Save)
     assert dialog.label.text().startswith("默认评分规则") and save.isEnabled()
@@ -318,7 +342,7 @@ def test_policy_dialog_changes_the_suggestions(qtbot, window, folder: Path) -> N
     assert save.isEnabled()
     with qtbot.waitSignal(window.refreshed, timeout=20_000):
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    assert _cell(window.units_model, 1, 3) == "黄牌"
+    assert _cell(window.units_model, 1, 3).startswith("黄牌（暂定")
     assert _cell(window.units_model, 1, 2) == "80.0%"
     with Office.open(folder / "office") as office:
         policy = office.ledger.policy

@@ -130,3 +130,24 @@ def test_reopening_asks_for_a_reason(qtbot, open_window, practice_file: Path,
     assert not window.banner.signed_frame.isVisible()
     with WorkFile.open(practice_file, readonly=True, lock=False) as wf:
         assert wf.signoffs(UNIT)[-1].reopen_reason == "现场复核发现第 3 项需改判"
+
+
+def test_the_suggestion_of_a_unit_not_fully_rated_is_marked_provisional(
+        qtbot, open_window, practice_file: Path) -> None:
+    window = open_window(practice_file)
+    for no in (1, 2, 3):
+        window.session.set_item(UNIT, no, rating="达标", methods=("查阅资料",))
+    qtbot.waitUntil(window.session.worker.is_idle)
+
+    def score_line() -> str:
+        dialog = SignOffDialog(window.session, UNIT, parent=window)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: "建议结果" in dialog.score_label.text(), timeout=10_000)
+        text = dialog.score_label.text()
+        dialog.reject()
+        return text
+
+    assert "建议结果“保留（暂定，尚有 73 项未评）”" in score_line()
+    _rate_everything(qtbot, window)
+    text = score_line()
+    assert "建议结果“保留”" in text and "暂定" not in text

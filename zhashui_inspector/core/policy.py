@@ -30,6 +30,10 @@ class UnitScore:
     complete: bool
     vetoed_by: tuple[int, ...] = field(default=())
 
+    @property
+    def unrated(self) -> int:
+        return self.total - self.rated
+
     def to_json(self) -> dict[str, object]:
         return {
             "overall": _round(self.overall),
@@ -124,6 +128,22 @@ def suggest_outcome(
     if vetoed_by and policy.veto_outcome in order:
         chosen = order[max(order.index(chosen), order.index(policy.veto_outcome))]
     return chosen
+
+
+def provisional_note(unrated: int, open_conflicts: int = 0) -> str:
+    """Why a suggested outcome is only provisional, "" when it is not: "暂定，尚有 54 项未评"
+    (the reports call such results 暂定 too)."""
+    missing = [f"{count} 项{what}" for count, what in
+               ((unrated, "未评"), (open_conflicts, "分歧未解决")) if count]
+    return f"暂定，尚有 {'、'.join(missing)}" if missing else ""
+
+
+def suggestion_text(suggested: str | None, unrated: int, open_conflicts: int = 0) -> str:
+    """A suggestion as the screens show it: "黄牌", "黄牌（暂定，尚有 54 项未评）", or "—"."""
+    if not suggested:
+        return "—"
+    note = provisional_note(unrated, open_conflicts)
+    return f"{suggested}（{note}）" if note else suggested
 
 
 def describe_policy(policy: Policy) -> list[str]:

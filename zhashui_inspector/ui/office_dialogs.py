@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from zhashui_inspector.core.records import RoundStage
 from zhashui_inspector.exchange.status import UnitStatus
+from zhashui_inspector.ui.office_models import suggestion, unrated
 from zhashui_inspector.ui.qt import (
     QComboBox,
     QDate,
@@ -23,6 +24,7 @@ from zhashui_inspector.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from zhashui_inspector.ui.style import flag
 
 TITLE = "县委依法治县办"   # the office window's title and its message boxes
 
@@ -49,30 +51,40 @@ def ask_passphrase(parent: QWidget, *, confirm: bool = False) -> str | None:
 
 
 class DecisionDialog(QDialog):
-    """The office's decision on one unit, shown beside the policy's suggestion."""
+    """The office's decision on one unit, shown beside the policy's suggestion.
+
+    A suggestion from an assessment that is not complete (items unrated or in dispute) is
+    shown as 暂定 and not preselected: a person picks the outcome."""
 
     def __init__(self, unit: UnitStatus, outcomes: Sequence[str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.unit = unit.name
         self.setWindowTitle(self.tr("处理决定：{0}").format(unit.name))
+        self.setMinimumWidth(460)
         score = "—" if unit.score is None else f"{unit.score:.1f}%"
         summary = QLabel(self.tr("{0}：已评 {1}/{2} 项，得分率 {3}，程序建议：{4}").format(
-            unit.name, unit.rated, unit.total, score, unit.suggested or "—"))
+            unit.name, unit.rated, unit.total, score, suggestion(unit)))
         summary.setWordWrap(True)
+        missing = unrated(unit)
+        self.complete = not missing and not unit.open_conflicts
         self.outcome = QComboBox()
         self.outcome.addItems(list(outcomes))
+        self.outcome.setPlaceholderText(self.tr("请选择处理结果"))
         if unit.decision:
             self.outcome.setCurrentText(unit.decision)
-        elif unit.suggested:
+        elif unit.suggested and self.complete:
             self.outcome.setCurrentText(unit.suggested)
+        else:
+            self.outcome.setCurrentIndex(-1)
         self.reason = QPlainTextEdit(unit.decision_reason)
         self.reason.setPlaceholderText(self.tr("必须写明理由，例如复查中发现的主要问题"))
         self.reason.setMinimumHeight(90)
-        warning = QLabel(self.tr("尚有 {0} 项评定分歧未解决，其评定不计入得分").format(
-            unit.open_conflicts))
-        warning.setProperty("warning", True)
-        warning.setVisible(unit.open_conflicts > 0)
+        self.warning = QLabel(self._incomplete_text(missing, unit.open_conflicts,
+                                                    bool(unit.decision)))
+        self.warning.setWordWrap(True)
+        flag(self.warning, "warning", True)
+        self.warning.setVisible(not self.complete)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("记录决定"))
@@ -83,15 +95,29 @@ class DecisionDialog(QDialog):
         form.addRow(self.tr("理由"), self.reason)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
-        layout.addWidget(warning)
+        layout.addWidget(self.warning)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.reason.textChanged.connect(self._update)
+        self.outcome.currentIndexChanged.connect(self._update)
         self._update()
+
+    def _incomplete_text(self, missing: int, open_conflicts: int, decided: bool) -> str:
+        parts = []
+        if missing:
+            parts.append(self.tr("尚有 {0} 项未评").format(missing))
+        if open_conflicts:
+            parts.append(self.tr("尚有 {0} 项评定分歧未解决，其评定不计入得分").format(
+                open_conflicts))
+        shown = (self.tr("下面是此前记录的处理决定") if decided
+                 else self.tr("未预选处理结果"))
+        return self.tr("评估尚未完成：{0}。程序建议只是暂定，{1}。").format(
+            "；".join(parts), shown)
 
     def _update(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(self.reason.toPlainText().strip()))
+        ok.setEnabled(self.outcome.currentIndex() >= 0
+                      and bool(self.reason.toPlainText().strip()))
 
     def result_values(self) -> tuple[str, str, str]:
         return self.unit, self.outcome.currentText(), self.reason.toPlainText().strip()

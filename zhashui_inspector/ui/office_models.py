@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from zhashui_inspector.core.catalogue import Policy
+from zhashui_inspector.core.policy import suggestion_text
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.exchange.conflicts import Conflict, list_conflicts
 from zhashui_inspector.exchange.office import Office, Round
@@ -21,6 +22,7 @@ from zhashui_inspector.exchange.status import (
     IssuedEntry,
     LogEntry,
     OfficeStatus,
+    UnitStatus,
     import_log,
     issued_files,
     office_status,
@@ -170,13 +172,22 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+def unrated(unit: UnitStatus) -> int:
+    """Items no inspector has rated (an item in dispute has been rated, just not settled)."""
+    return max(0, unit.total - unit.rated - unit.open_conflicts)
+
+
+def suggestion(unit: UnitStatus) -> str:
+    """The suggested outcome, marked 暂定 while items are unrated or in dispute."""
+    return suggestion_text(unit.suggested, unrated(unit), unit.open_conflicts)
+
+
 def unit_columns() -> list[Column]:
     return [
         Column("单位", lambda u: u.name),
         Column("已评", lambda u: f"{u.rated}/{u.total}", numeric=True),
         Column("得分率", lambda u: _pct(u.score), numeric=True),
-        Column("建议", lambda u: u.suggested or "—",
-               lambda u: OUTCOME_COLOURS.get(u.suggested or "")),
+        Column("建议", suggestion, lambda u: OUTCOME_COLOURS.get(u.suggested or "")),
         Column("处理决定", lambda u: u.decision or "未决定",
                lambda u: OUTCOME_COLOURS.get(u.decision or "")),
         Column("待解决分歧", lambda u: str(u.open_conflicts) if u.open_conflicts else "",

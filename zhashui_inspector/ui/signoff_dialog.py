@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from zhashui_inspector.core.policy import UnitScore
+from zhashui_inspector.core.policy import UnitScore, suggestion_text
 from zhashui_inspector.ui.progress import done_count, progress_line
 from zhashui_inspector.ui.qt import (
     QBuffer,
@@ -243,7 +243,7 @@ class SignOffDialog(QDialog):
         if isinstance(score, UnitScore) and score.overall is not None:
             text += self.tr("；按默认评分规则：得分率 {0:.1f}%，建议结果“{1}”"
                             "（仅供参考，由县委依法治县办决定）").format(
-                score.overall, score.suggested or "—")
+                score.overall, suggestion_text(score.suggested, score.unrated))
         self.score_label.setText(text)
 
     def _tick(self) -> None:
