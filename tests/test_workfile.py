@@ -195,6 +195,18 @@ def test_self_report_limit_counts_non_whitespace(practice_file: Path) -> None:
         assert report.over_limit and report.text == "字" * 2501  # kept, not cut
 
 
+def test_sign_off_blockers_name_the_items(practice_file: Path) -> None:
+    with WorkFile.open(practice_file) as wf:
+        wf.rate_many("县财政局", list(range(1, 23)), rating="达标", methods=["查阅资料"])
+        wf.update_item("县财政局", 5, rating="不适用", allow_missing_reason=True)
+        wf.update_item("县财政局", 7, rating="不适用", allow_missing_reason=True)
+        assert wf.signoff_blockers("县财政局") == [
+            "还有 54 项未评定（第 23、24、25、26、27、28、29、30、31、32、33、34 等项）",
+            "第 5、7 项评为不适用但未说明理由"]
+        wf.rate_many("县财政局", list(range(23, 76)), rating="达标", methods=["查阅资料"])
+        assert wf.signoff_blockers("县财政局")[0] == "还有 1 项未评定（第 76 项）"
+
+
 def test_sign_off_refused_until_complete_then_locks(practice_file: Path) -> None:
     with WorkFile.open(practice_file) as wf:
         with pytest.raises(ValidationError, match="76 项未评定"):

@@ -225,10 +225,10 @@ class WorkFile(WorkFileStore):
         if self.role == "inspector":
             unrated = [s.item_no for s in items if s.rating is None]
             if unrated:
-                problems.append(f"还有 {len(unrated)} 项未评定（第 {_numbers(unrated)} 项）")
+                problems.append(f"还有 {len(unrated)} 项未评定（{_numbers(unrated)}）")
         missing = [s.item_no for s in items if s.needs_reason]
         if missing:
-            problems.append(f"第 {_numbers(missing)} 项评为不适用但未说明理由")
+            problems.append(f"{_numbers(missing)}评为不适用但未说明理由")
         report = self.self_report(unit)
         if report.over_limit:
             problems.append(f"自评报告 {report.count} 字，超过 {report.limit} 字的限制")
@@ -327,5 +327,6 @@ def _evidence_payload(ev: Evidence) -> dict[str, Any]:
 
 
 def _numbers(nos: Sequence[int], limit: int = 12) -> str:
+    """'第 1、5 项', or past `limit` numbers '第 1、2、…、12 等项'."""
     shown = "、".join(str(n) for n in nos[:limit])
-    return shown + ("等" if len(nos) > limit else "")
+    return f"第 {shown} 等项" if len(nos) > limit else f"第 {shown} 项"
