@@ -19,6 +19,7 @@ from exchange_support import (
 )
 from openpyxl import load_workbook
 
+from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.ui import office_window, qt
 from zhashui_inspector.ui.office_window import OfficeWindow
@@ -107,7 +108,7 @@ def test_tables_show_units_log_and_conflicts(window, qtmodeltester) -> None:  # 
     units = window.units_model
     assert units.rowCount() == 12
     assert [_cell(units, 1, c) for c in range(8)] == [
-        UNIT, "9/76", "100.0%", "保留（暂定，尚有 66 项未评、1 项分歧未解决）", "未决定", "1",
+        UNIT, "10/76", "100.0%", "保留（暂定，尚有 66 项未评、1 项分歧未解决）", "未决定", "1",
         "逾期", "2"]   # item 10 is disputed
     assert _cell(units, 1, 8).startswith("20")
     assert _cell(units, 0, 1) == "0/76" and _cell(units, 0, 2) == "—"
@@ -242,6 +243,24 @@ def test_conflict_sides_next_to_each_other_and_resolved(qtbot, window, folder: P
     sheet = load_workbook(folder / "office" / "master.xlsx")[UNIT]
     assert sheet["E13"].value == "基本达标"
     assert messages == []
+
+
+def test_an_item_in_dispute_counts_as_rated_and_shows_the_dispute(  # type: ignore[no-untyped-def]
+        window, folder: Path) -> None:
+    rated: set[int] = set()
+    for name in ("zs-back.sqlite", "ls-back.sqlite"):
+        with WorkFile.open(folder / name, readonly=True, lock=False) as wf:
+            rated |= {s.item_no for s in wf.unit_items(UNIT) if s.rating is not None}
+    units = window.units_model
+    assert _cell(units, 1, 1) == f"{len(rated)}/76"
+    assert (f"已评 {len(rated)}/76 项，其中 1 项评定有分歧、待解决，暂不计入得分"
+            in units.data(units.index(1, 1), Qt.ItemDataRole.ToolTipRole))
+    assert _cell(units, 1, 5) == "1"
+    window.units_table.selectRow(1)
+    dialog = window.open_decision()
+    assert f"已评 {len(rated)}/76 项" in dialog.findChild(qt.QLabel).text()
+    assert "尚有 1 项评定分歧未解决，其评定不计入得分" in dialog.warning.text()
+    dialog.reject()
 
 
 def test_decision_dialog_records_the_decision(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]

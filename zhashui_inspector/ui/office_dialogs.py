@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from zhashui_inspector.core.records import RoundStage
 from zhashui_inspector.exchange.status import UnitStatus
-from zhashui_inspector.ui.office_models import suggestion, unrated
+from zhashui_inspector.ui.office_models import rated_text, suggestion, unrated
 from zhashui_inspector.ui.qt import (
     QComboBox,
     QDate,
@@ -63,8 +63,8 @@ class DecisionDialog(QDialog):
         self.setWindowTitle(self.tr("处理决定：{0}").format(unit.name))
         self.setMinimumWidth(460)
         score = "—" if unit.score is None else f"{unit.score:.1f}%"
-        summary = QLabel(self.tr("{0}：已评 {1}/{2} 项，得分率 {3}，程序建议：{4}").format(
-            unit.name, unit.rated, unit.total, score, suggestion(unit)))
+        summary = QLabel(self.tr("{0}：已评 {1} 项，得分率 {2}，程序建议：{3}").format(
+            unit.name, rated_text(unit), score, suggestion(unit)))
         summary.setWordWrap(True)
         missing = unrated(unit)
         self.complete = not missing and not unit.open_conflicts

@@ -97,6 +97,7 @@ class Column:
     text: Callable[[Any], str]
     background: Callable[[Any], str | None] | None = None
     numeric: bool = False
+    tip: Callable[[Any], str] | None = None   # the tooltip when it says more than the text
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -150,7 +151,7 @@ class RecordTableModel(QAbstractTableModel):
                                                       CELL_CHARS)
             return text
         if role == _TOOLTIP:
-            return tooltip(column.text(self.records[row]))
+            return tooltip((column.tip or column.text)(self.records[row]))
         if role == _BACKGROUND:
             colour = column.background(self.records[row]) if column.background else None
             return QBrush(QColor(colour)) if colour else None
@@ -172,9 +173,26 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+def inspected(unit: UnitStatus) -> int:
+    """Items the inspectors have rated: an item in dispute is rated, just not settled (its
+    merged rating, and so the score, waits for the office's resolution)."""
+    return min(unit.total, unit.rated + unit.open_conflicts)
+
+
 def unrated(unit: UnitStatus) -> int:
-    """Items no inspector has rated (an item in dispute has been rated, just not settled)."""
-    return max(0, unit.total - unit.rated - unit.open_conflicts)
+    """Items no inspector has rated."""
+    return unit.total - inspected(unit)
+
+
+def rated_text(unit: UnitStatus) -> str:
+    return f"{inspected(unit)}/{unit.total}"
+
+
+def rated_tip(unit: UnitStatus) -> str:
+    text = f"已评 {inspected(unit)}/{unit.total} 项"
+    if unit.open_conflicts:
+        text += f"，其中 {unit.open_conflicts} 项评定有分歧、待解决，暂不计入得分"
+    return text
 
 
 def suggestion(unit: UnitStatus) -> str:
@@ -185,7 +203,7 @@ def suggestion(unit: UnitStatus) -> str:
 def unit_columns() -> list[Column]:
     return [
         Column("单位", lambda u: u.name),
-        Column("已评", lambda u: f"{u.rated}/{u.total}", numeric=True),
+        Column("已评", rated_text, numeric=True, tip=rated_tip),
         Column("得分率", lambda u: _pct(u.score), numeric=True),
         Column("建议", suggestion, lambda u: OUTCOME_COLOURS.get(u.suggested or "")),
         Column("处理决定", lambda u: u.decision or "未决定",
