@@ -26,6 +26,7 @@ from zhashui_inspector.ui.office_window import OfficeWindow
 from zhashui_inspector.ui.qt import QDropEvent, QMimeData, QPointF, Qt, QTableView, QUrl
 
 UNIT = "县财政局"
+REASON = "现场复核：制度已建立，备案材料正在补齐，部分台账缺少签字"
 
 
 @pytest.fixture(scope="module")
@@ -230,16 +231,25 @@ def test_conflict_sides_next_to_each_other_and_resolved(qtbot, window, folder: P
     assert pane.title.text().startswith(f"{UNIT} 第 10 项：")
     assert not pane.resolve_button.isEnabled()
     pane.rating.setCurrentText("基本达标")
-    _type(pane.reason, "现场复核")
+    _type(pane.reason, REASON)
     assert pane.resolve_button.isEnabled()
     with qtbot.waitSignal(window.refreshed, timeout=20_000):
         qtbot.mouseClick(pane.resolve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 0)
     assert window.tabs.tabText(2) == "评定分歧"
+    window.resize(1366, 697)        # a laptop's screen, below the taskbar
     pane.only_open.setChecked(False)
-    assert _cell(pane.model, 0, 2) == "已裁定" and _cell(pane.model, 0, 4) == "基本达标：现场复核"
+    assert _cell(pane.model, 0, 2) == "已裁定" and _cell(pane.model, 0, 4) == "基本达标"
+    tip = pane.model.data(pane.model.index(0, 4), Qt.ItemDataRole.ToolTipRole)
+    assert f"基本达标：{REASON}" in tip
+    # the resolved row's columns all fit: nothing cut, no sideways scrolling
+    qtbot.waitUntil(lambda: window.column_fitter.pending() == 0)
+    table = pane.table
+    for column in range(pane.model.columnCount() - 1):
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column)
+    assert table.horizontalHeader().length() <= table.viewport().width()
     (resolution,) = ledger_rows(folder / "office", "resolution")
-    assert resolution[3:5] == ("基本达标", "现场复核")
+    assert resolution[3:5] == ("基本达标", REASON)
     sheet = load_workbook(folder / "office" / "master.xlsx")[UNIT]
     assert sheet["E13"].value == "基本达标"
     assert messages == []

@@ -236,7 +236,10 @@ def conflict_columns(item_text: Callable[[int], str]) -> list[Column]:
         Column("状态", lambda c: c.status_label,
                lambda c: WARNING if c.status == "open" else None),
         Column("各方评定", lambda c: c.sides_text),
-        Column("裁定", lambda c: f"{c.resolution}：{c.reason}" if c.resolution else ""),
+        # the rating alone keeps the column narrow; the reason is in the tooltip and
+        # below the sides once the row is selected
+        Column("裁定", lambda c: c.resolution or "",
+               tip=lambda c: f"{c.resolution}：{c.reason}" if c.resolution else ""),
         Column("指标内容", lambda c: item_text(c.item_no)),
     ]
 
