@@ -110,12 +110,19 @@ def ui_settings(tmp_path: Path, isolated_home: IsolatedHome) -> Iterator[Path]:
 
 
 @pytest.fixture
-def open_window(qtbot, ui_settings):  # type: ignore[no-untyped-def]
-    """Open a work file in a real main window and wait until it shows the file."""
+def open_window(qtbot, ui_settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """Open a work file in a real main window and wait until it shows the file.
+
+    The window opens on an office PC's screen (the offscreen platform's is 800×800) unless
+    the test gives it another (`screens.use_screen`)."""
     from datetime import date
+
+    from screens import OFFICE_PC, use_screen
 
     from zhashui_inspector.ui.main_window import MainWindow
     from zhashui_inspector.ui.windows import WindowManager
+
+    use_screen(monkeypatch, OFFICE_PC)
 
     opened = []
 

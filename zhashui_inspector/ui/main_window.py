@@ -27,6 +27,7 @@ from zhashui_inspector.ui.qt import (
     QLabel,
     QMainWindow,
     QScrollArea,
+    QSize,
     QSizePolicy,
     Qt,
     QTabWidget,
@@ -37,6 +38,7 @@ from zhashui_inspector.ui.qt import (
     QWidget,
     Signal,
 )
+from zhashui_inspector.ui.screen_fit import fit_window
 from zhashui_inspector.ui.session import Session
 from zhashui_inspector.ui.settings import (
     load_bytes,
@@ -56,6 +58,7 @@ from zhashui_inspector.ui.window_menus import build_menus, build_toolbar
 
 APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
 STATE_VERSION = 2
+PREFERRED_SIZE = QSize(1440, 900)   # where the screen has room for it
 DOCK_WIDTHS = {"standardsDock": 330, "evidenceDock": 430}   # at first, and for older states
 # never restored narrower: a width left by a tiny window would hide the dock's controls
 MIN_RESTORED_WIDTHS = {"standardsDock": 200, "evidenceDock": 320}
@@ -78,9 +81,7 @@ class MainWindow(QMainWindow):
         self._ready = False
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        geometry = load_bytes("main_window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1440, 900)
+        fit_window(self, PREFERRED_SIZE, load_bytes("main_window/geometry"))
         self._loading = QLabel(self.tr("正在打开工作文件…"))
         self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self._loading)

@@ -57,6 +57,7 @@ from zhashui_inspector.ui.qt import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QSize,
     Qt,
     QTableView,
     QTabWidget,
@@ -66,10 +67,12 @@ from zhashui_inspector.ui.qt import (
     QWidget,
     Signal,
 )
+from zhashui_inspector.ui.screen_fit import fit_window
 from zhashui_inspector.ui.settings import load_bytes, save_bytes
 from zhashui_inspector.ui.worker import FileWorker, Job, WorkerContext
 
 log = logging.getLogger(__name__)
+PREFERRED_SIZE = QSize(1200, 760)   # where the screen has room for it
 
 
 class OfficeWindow(IssueActions, ReportActions, QMainWindow):
@@ -86,10 +89,7 @@ class OfficeWindow(IssueActions, ReportActions, QMainWindow):
         self._progress: Any = None
         self.setWindowTitle(self.tr("{0} — {1}").format(TITLE, self.office_dir.name))
         self.setAcceptDrops(True)
-        self.resize(1200, 760)
-        geometry = load_bytes("office_window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        fit_window(self, PREFERRED_SIZE, load_bytes("office_window/geometry"))
         if (self.office_dir / LEDGER_NAME).is_file():
             self._build()
             self.refresh()

@@ -20,8 +20,10 @@ from zhashui_inspector.ui.qt import (
     Qt,
     QWidget,
 )
+from zhashui_inspector.ui.screen_fit import fit_dialog
 
 MAX_RENDER_DPI = 300
+PREVIEW_SIZE = QSize(900, 1000)   # a whole A4 page, where the screen is tall enough
 
 
 def tr(text: str) -> str:
@@ -91,7 +93,7 @@ def print_pdf(parent: QWidget | None, pdf_path: Path, title: str = "") -> bool:
         render_pdf_pages(document, device)
 
     dialog.paintRequested.connect(paint)
-    dialog.resize(900, 1000)
+    fit_dialog(dialog, PREVIEW_SIZE)
     dialog.exec()
     document.close()
     return True

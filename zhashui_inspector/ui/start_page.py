@@ -25,6 +25,7 @@ from zhashui_inspector.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from zhashui_inspector.ui.screen_fit import fit_window
 from zhashui_inspector.ui.settings import forget_recent, load_bytes, recent_files, save_bytes
 from zhashui_inspector.ui.stage import stage_status
 from zhashui_inspector.ui.style import styled
@@ -33,6 +34,7 @@ from zhashui_inspector.ui.worker import FileWorker
 APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
 WORK_FILES = "工作文件 (*.sqlite *.zsi);;所有文件 (*)"
 PathRole = Qt.ItemDataRole.UserRole + 41
+PREFERRED_SIZE = QSize(980, 620)
 
 
 class StartWindow(QWidget):
@@ -44,9 +46,7 @@ class StartWindow(QWidget):
         self.catalogue: Catalogue | None = None
         self.worker = FileWorker(self)
         self.setWindowTitle(APP_TITLE)
-        geometry = load_bytes("start_window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(980, 620)
+        fit_window(self, PREFERRED_SIZE, load_bytes("start_window/geometry"))
 
         icon = QLabel(self)
         icon.setPixmap(app_icon().pixmap(QSize(72, 72)))
