@@ -69,6 +69,9 @@ class ItemEditor(QFrame):
 
         self.path_label = QLabel(self)
         styled(self.path_label, "itemPath")
+        # Wrapped like the item's text: a long sub-area title kept on one line made the
+        # editor wider than what shows it, and cut off the end of every line below.
+        self.path_label.setWordWrap(True)
         self.text_label = QLabel(self)
         self.text_label.setObjectName("itemText")
         self.text_label.setWordWrap(True)
