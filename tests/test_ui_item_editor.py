@@ -34,3 +34,33 @@ def test_every_item_is_shown_whole_in_the_editor(qtbot, open_window, demo_file: 
             cut.append(item.no)
     assert cut == []
     assert editor.path_label.text().startswith("第 76 项")
+
+
+def test_with_no_item_left_the_editor_shows_nothing_and_the_list_says_why(
+        qtbot, open_window, demo_file: Path) -> None:
+    window = open_window(demo_file)
+    window.switch_unit("县财政局")
+    assert window.commands.go_to_item(1)
+    editor, view = window.checklist.editor, window.checklist.view
+    state = window.session.unit("县财政局").items[1]
+    assert state.rating and state.methods and state.comment   # what the editor shows first
+    assert editor.rating_buttons[state.rating].isChecked()
+    assert editor.comment_edit.toPlainText() == state.comment
+    assert not view.empty_note.isVisible()
+
+    window.tree_pane.filter_edit.setText("zzz不存在")
+    assert window.checklist.model.rowCount() == 0 and editor.item_no is None
+    assert editor.text_label.text() == "（未选中指标）"
+    assert not editor.path_label.isVisible()
+    assert not any(button.isChecked() for button in editor.rating_buttons.values())
+    assert not any(box.isChecked() for box in editor.method_boxes.values())
+    assert editor.comment_edit.toPlainText() == ""
+    assert not editor.reason_box.isVisible()
+    assert view.empty_note.isVisible()
+    assert view.empty_note.text().startswith("没有符合筛选条件的指标")
+    assert view.viewport().rect().contains(view.empty_note.geometry())
+    assert window.session.unit("县财政局").items[1] == state   # and nothing was saved over it
+
+    window.tree_pane.filter_edit.clear()
+    assert not view.empty_note.isVisible()
+    assert editor.item_no == 1 and editor.comment_edit.toPlainText() == state.comment

@@ -30,7 +30,7 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 from zhashui_inspector.ui.session import Session
-from zhashui_inspector.ui.style import styled
+from zhashui_inspector.ui.style import RULES, styled
 from zhashui_inspector.ui.undo import ItemEdit
 
 NOT_APPLICABLE = "不适用"
@@ -63,6 +63,22 @@ class ChecklistView(QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setFrameShape(QListView.Shape.NoFrame)
         self._card_minimum: Callable[[QFont], int] | None = None
+        # Said in place of the cards when there are none: an empty white list looks broken.
+        self.empty_note = QLabel(self.viewport())
+        self.empty_note.setObjectName("checklistEmpty")
+        self.empty_note.setStyleSheet(RULES["itemPath"])   # the muted grey of other notes
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.hide()
+
+    def show_empty_note(self, text: str) -> None:
+        """Show `text` where the cards would be (an empty text: none)."""
+        self.empty_note.setText(text)
+        self.empty_note.setVisible(bool(text))
+        self._place_empty_note()
+
+    def _place_empty_note(self) -> None:
+        self.empty_note.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
 
     def lay_out_in_one_pass(self) -> None:
         """After the first paint (the batches already begun still finish on their own)."""
@@ -82,6 +98,7 @@ class ChecklistView(QListView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._place_empty_note()
         # QListView lays its items out again only when its height changes (the direction
         # they flow in); a card's height follows the width, so a dock dragged wider or
         # narrower would leave the cards overlapping or apart.
@@ -212,6 +229,8 @@ class ChecklistPane(QWidget):
         self.scope_label.setText(self.tr("{0}　·　{1} 项").format(title, len(item_nos)))
         self.model.set_scope(item_nos)
         self._record_notes()
+        self.view.show_empty_note("" if item_nos else self.tr(
+            "没有符合筛选条件的指标。\n请修改左侧的筛选条件，或清空筛选文字并点“全部”，显示全部指标。"))
         if not item_nos:
             self._show_current()
             return

@@ -209,17 +209,18 @@ class ItemEditor(QFrame):
         for widget in (*self.rating_buttons.values(), *self.method_boxes.values(), self.na_box,
                        self.comment_edit, self.reason_edit):
             widget.setEnabled(enabled)
-        if no is None:
+        if no is None:   # and nothing of the item shown before stays, as if it were this one's
+            state = None
             self.path_label.setText("")
             self.text_label.setText(self.tr("（未选中指标）"))
-            self.linked_label.hide()
-            return
-        item = self.catalogue.item(no)
-        area = self.catalogue.area(item.area_no)
-        sub = self.catalogue.subarea(item.subarea_no)
-        self.path_label.setText(self.tr("第 {0} 项　·　{1}、{2}　›　{3}. {4}").format(
-            no, area.numeral, area.title, sub.no, sub.display_title))
-        self.text_label.setText(item.text)
+        else:
+            item = self.catalogue.item(no)
+            area = self.catalogue.area(item.area_no)
+            sub = self.catalogue.subarea(item.subarea_no)
+            self.path_label.setText(self.tr("第 {0} 项　·　{1}、{2}　›　{3}. {4}").format(
+                no, area.numeral, area.title, sub.no, sub.display_title))
+            self.text_label.setText(item.text)
+        self.path_label.setVisible(no is not None)
         rating = state.rating if state else None
         for name, button in self.rating_buttons.items():
             if name is None:
