@@ -141,3 +141,28 @@ def test_ctrl_f_filters_and_the_checklist_follows(qtbot, open_window, demo_file:
     window.tree_pane.quick_buttons[QuickFilter.UNRATED].click()
     unrated = [no for no, s in window.session.unit("县林业局").items.items() if s.rating is None]
     assert window.checklist.model.item_nos == unrated
+
+
+def test_the_keys_the_unit_switcher_names_switch_units(qtbot, open_window,
+                                                      demo_file: Path) -> None:
+    import re
+
+    from zhashui_inspector.ui.qt import QKeySequence
+
+    window = open_window(demo_file)
+    units = window.session.units
+    window.switch_unit(units[1])
+    _ready_for_keys(qtbot, window)
+    keys = re.findall(r"(?:Ctrl|Alt|Shift|Meta)\+[A-Za-z0-9]+", window.switcher.toolTip())
+    assert len(keys) >= 2, window.switcher.toolTip()
+    for key in keys:
+        before = window.unit
+        combination = QKeySequence(key)[0]
+        qtbot.keyClick(_focus(), combination.key(), combination.keyboardModifiers())
+        assert window.unit != before, (key, window.switcher.toolTip())
+        assert window.switcher.current_unit() == window.unit
+    # and Ctrl+1 / Ctrl+2 still show the checklist and the self-report
+    qtbot.keyClick(_focus(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1
+    qtbot.keyClick(window.tabs, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from zhashui_inspector.ui.actions import SPECS, Act
 from zhashui_inspector.ui.cache import Change, ChangeKind
 from zhashui_inspector.ui.icons import ACCENT, RATING_COLOURS
 from zhashui_inspector.ui.qt import (
@@ -120,7 +121,9 @@ class UnitSwitcher(QComboBox):
         super().__init__(parent)
         self.setObjectName("unitSwitcher")
         self.setAccessibleName(self.tr("当前单位"))
-        self.setToolTip(self.tr("切换被评估单位（Ctrl+1 … Ctrl+9 直接切换）"))
+        # the keys that do switch units, from the registry that binds them
+        self.setToolTip(self.tr("切换被评估单位（上一个 {0}，下一个 {1}）").format(
+            "、".join(SPECS[Act.PREV_UNIT].shortcuts), "、".join(SPECS[Act.NEXT_UNIT].shortcuts)))
         self.model_ = UnitListModel(session, self)
         self.setModel(self.model_)
         # Room for the longest entry once, so progress changes never resize the toolbar.
