@@ -1,5 +1,6 @@
 """A whole unit scored without the mouse: 1–4 rate and move on, J/K and arrows move,
-Ctrl+G goes to an item, Ctrl+F filters, Esc leaves a note box."""
+Ctrl+G goes to an item, Ctrl+F filters, Esc leaves a note box; the keys the unit switcher
+names switch units, and F1 lists every key."""
 
 from __future__ import annotations
 
@@ -166,3 +167,40 @@ def test_the_keys_the_unit_switcher_names_switch_units(qtbot, open_window,
     assert window.tabs.currentIndex() == 1
     qtbot.keyClick(window.tabs, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == 0
+
+
+def test_f1_lists_every_key_in_two_columns(qtbot, open_window, demo_file: Path) -> None:
+    from zhashui_inspector.ui.actions import SPECS
+    from zhashui_inspector.ui.shortcuts_dialog import ShortcutsDialog
+
+    window = open_window(demo_file)
+    _ready_for_keys(qtbot, window)
+    seen: list[tuple[list[tuple[str, str]], bool]] = []
+
+    def look_and_close() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ShortcutsDialog):
+            dialog.close()   # not the table this test looks for: seen stays empty
+            return
+        table, model = dialog.table, dialog.model
+        rows = [(model.item(r, 0).text(), model.item(r, 1).text())
+                for r in range(model.rowCount())]
+        metrics = table.fontMetrics()
+        whole = all(  # each cell's text fits its column: nothing elided or run together
+            metrics.horizontalAdvance(model.item(r, c).text()) < table.columnWidth(c) - 6
+            for r in range(model.rowCount()) for c in (0, 1))
+        seen.append((rows, whole and table.columnViewportPosition(1) >= table.columnWidth(0)))
+        dialog.reject()
+
+    QTimer.singleShot(200, look_and_close)
+    qtbot.keyClick(_focus(), Qt.Key.Key_F1)
+    assert seen, "F1 showed the keyboard help"
+    rows, whole = seen[0]
+    assert whole
+    keys = dict(rows)
+    for spec in SPECS.values():
+        for key in spec.shortcuts:
+            assert any(key in cell.split(" 或 ") for cell in keys), key
+    assert keys["Ctrl+Shift+V"] == "粘贴为佐证材料"
+    assert keys["Ctrl+Shift+Z 或 Ctrl+Y"] == "重做"
+    assert keys["Esc"] == "从备注或理由框回到检查表"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
-from zhashui_inspector.ui.actions import SPECS, Act
+from zhashui_inspector.ui.actions import Act
 from zhashui_inspector.ui.plain_text import MESSAGE_CHARS, warn
 from zhashui_inspector.ui.qt import (
     QApplication,
@@ -277,8 +277,8 @@ class WindowCommands(QObject):
             self.w.show_message(self.tr("已保存 {0}").format(saved))
 
     def show_shortcuts(self) -> None:
-        lines = [f"{'、'.join(spec.shortcuts)}\t{spec.text.rstrip('…')}"
-                 for spec in SPECS.values() if spec.shortcuts]
-        lines.append(self.tr("↑ ↓\t在检查表中移动"))
-        lines.append(self.tr("Esc\t从备注或理由框回到检查表"))
-        qt.QMessageBox.information(self.w, self.tr("键盘操作"), "\n".join(lines))
+        from zhashui_inspector.ui.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exec()
