@@ -64,3 +64,39 @@ def test_with_no_item_left_the_editor_shows_nothing_and_the_list_says_why(
     window.tree_pane.filter_edit.clear()
     assert not view.empty_note.isVisible()
     assert editor.item_no == 1 and editor.comment_edit.toPlainText() == state.comment
+
+
+def darkest(widget: QWidget) -> int:
+    """The lightness of the darkest pixel the widget shows (its text, if it has any)."""
+    image = widget.grab().toImage()
+    return min(image.pixelColor(x, y).lightness()
+               for y in range(0, image.height(), 2) for x in range(0, image.width(), 2))
+
+
+def test_a_signed_units_notes_are_read_only_and_as_legible_as_any_text(
+        qtbot, open_window, demo_file: Path) -> None:
+    window = open_window(demo_file)
+    window.switch_unit("县气象局")
+    cache = window.session.unit("县气象局")
+    assert cache.signed
+    editor = window.checklist.editor
+    commented = next(no for no, s in sorted(cache.items.items()) if s.comment.strip())
+    reasoned = next(no for no, s in sorted(cache.items.items())
+                    if s.rating == "不适用" and s.reason.strip())
+    for no, box, text in ((commented, editor.comment_edit, cache.items[commented].comment),
+                          (reasoned, editor.reason_edit, cache.items[reasoned].reason)):
+        assert window.commands.go_to_item(no)
+        qtbot.waitUntil(box.isVisible)
+        assert box.toPlainText() == text
+        assert box.isEnabled() and box.isReadOnly()
+        assert darkest(box.viewport()) < 80, (no, "the text is drawn in a pale grey")
+        assert box.viewport().palette().base() != editor.palette().base()   # not a field
+        box.setFocus()
+        qtbot.keyClicks(box, "abc")
+        assert box.toPlainText() == text
+        assert window.session.unit("县气象局").items[no] == cache.items[no]
+
+    window.switch_unit("县财政局")   # not signed: the boxes are writing fields again
+    assert window.commands.go_to_item(1)
+    assert not editor.comment_edit.isReadOnly()
+    assert editor.comment_edit.placeholderText().startswith("核查情况")

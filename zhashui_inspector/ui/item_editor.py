@@ -18,6 +18,7 @@ from zhashui_inspector.ui.qt import (
     QKeyEvent,
     QLabel,
     QObject,
+    QPalette,
     QPlainTextEdit,
     QPushButton,
     Qt,
@@ -46,10 +47,29 @@ class NoteEdit(QPlainTextEdit):
 
     def __init__(self, placeholder: str, accessible: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._hint = placeholder
+        self._editable_palette = QPalette(self.palette())
         self.setPlaceholderText(placeholder)
         self.setAccessibleName(accessible)
         self.setTabChangesFocus(True)
         self.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+
+    def set_hint(self, placeholder: str) -> None:
+        """What an empty box invites the user to write (while it can be written in)."""
+        self._hint = placeholder
+        if not self.isReadOnly():
+            self.setPlaceholderText(placeholder)
+
+    def set_locked(self, locked: bool) -> None:
+        """Read-only, with its text in the normal colour (a disabled box greys it out like
+        a placeholder) on the window's background instead of a writing field's."""
+        self.setReadOnly(locked)
+        palette = QPalette(self._editable_palette)
+        if locked:
+            palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        self.setPalette(palette)
+        self.viewport().setPalette(palette)   # which paints the background, and keeps its own
+        self.setPlaceholderText(self.tr("（未填写）") if locked else self._hint)
 
 
 class ItemEditor(QFrame):
@@ -180,7 +200,7 @@ class ItemEditor(QFrame):
         self.rating_row.setVisible(not unit_mode)
         self.na_box.setVisible(unit_mode)
         self.comment_label.setText(self.tr("说明") if unit_mode else self.tr("备注"))
-        self.comment_edit.setPlaceholderText(
+        self.comment_edit.set_hint(
             self.tr("对本项材料的说明（可选）…") if unit_mode
             else self.tr("核查情况、发现的问题、整改意见…"))
         self._refresh()
@@ -206,8 +226,7 @@ class ItemEditor(QFrame):
     def _refresh_widgets(self) -> None:
         no, state = self.item_no, self.state
         enabled = no is not None and not self.read_only
-        for widget in (*self.rating_buttons.values(), *self.method_boxes.values(), self.na_box,
-                       self.comment_edit, self.reason_edit):
+        for widget in (*self.rating_buttons.values(), *self.method_boxes.values(), self.na_box):
             widget.setEnabled(enabled)
         if no is None:   # and nothing of the item shown before stays, as if it were this one's
             state = None
@@ -243,6 +262,10 @@ class ItemEditor(QFrame):
                                   else self.tr("不适用理由（必填）"))
         flag(self.reason_label, "missing", missing)
         flag(self.reason_edit, "missing", missing)
+        # after the flag: a new style sheet gives the box's viewport the usual palette again
+        for box in (self.comment_edit, self.reason_edit):   # a signed unit's stay legible
+            box.setEnabled(no is not None)
+            box.set_locked(self.read_only)
         self._refresh_linked()
 
     def _refresh_linked(self) -> None:
