@@ -111,3 +111,40 @@ def test_the_demo_file_is_made_once_and_remade_when_stale(_demo_template: Path,
     assert is_current(path)
     with WorkFile.open(path, readonly=True, lock=False) as wf:
         assert len(wf.units) == 12 and wf.is_signed("县气象局")
+
+
+def test_recent_files_of_the_same_name_show_their_folders(qtbot, ui_settings,
+                                                         practice_file: Path,
+                                                         tmp_path: Path) -> None:
+    """Even where the folders are too long for the list: the name, and under it the folder
+    shortened in the middle, so that its end still shows."""
+    deep = tmp_path / ("县委依法治县办下发的工作文件" * 4)
+    copies = []
+    for folder in ("U盘一/评估组", "U盘二/评估组"):   # told apart only near the end
+        copy = deep / folder / "评估组张三.sqlite"
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(practice_file, copy)
+        remember_recent(copy)
+        copies.append(copy.resolve())
+    window = StartWindow(FakeManager())
+    qtbot.addWidget(window)
+    window.show()
+    view = window.recent
+    view.setAlternatingRowColors(False)   # both rows' text on the same background
+    view.setCurrentRow(-1)
+    line = view.fontMetrics().height()
+    assert view.fontMetrics().horizontalAdvance(str(deep)) > view.viewport().width()
+    text_shown = []
+    for row, path in enumerate(reversed(copies)):
+        item = view.item(row)
+        assert item.toolTip() == str(path)
+        rect = view.visualItemRect(item).intersected(view.viewport().rect())   # what shows
+        assert rect.height() >= 2 * line   # the name, and under it the folder
+        image = view.viewport().grab(rect).toImage()
+        dark = {(x, y) for x in range(3, image.width() - 3) for y in range(3, image.height() - 3)
+                if image.pixelColor(x, y).lightness() < 170}   # text, not a focus frame
+        assert any(y < line for _, y in dark)   # the name
+        folder = {(x, y) for x, y in dark if y >= line + 2}
+        assert folder
+        text_shown.append(folder)
+    assert text_shown[0] != text_shown[1]   # the same name, told apart by what is shown

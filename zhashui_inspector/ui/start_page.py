@@ -11,6 +11,7 @@ from zhashui_inspector.core.records import RoundStage
 from zhashui_inspector.ui import qt  # dialogs: resolved on first use
 from zhashui_inspector.ui.icons import app_icon
 from zhashui_inspector.ui.qt import (
+    QApplication,
     QCloseEvent,
     QFont,
     QFrame,
@@ -19,8 +20,15 @@ from zhashui_inspector.ui.qt import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QModelIndex,
+    QPainter,
+    QPalette,
+    QPersistentModelIndex,
     QPushButton,
     QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -35,6 +43,48 @@ APP_TITLE = "柞水县法治政府建设示范单位复查验收评估"
 WORK_FILES = "工作文件 (*.sqlite *.zsi);;所有文件 (*)"
 PathRole = Qt.ItemDataRole.UserRole + 41
 PREFERRED_SIZE = QSize(980, 620)
+
+
+class RecentFileDelegate(QStyledItemDelegate):
+    """A recent file on two lines: its name, and under it the folder it is in (shortened
+    in the middle, where a long path differs least), so that two files of the same name
+    from different folders or USB sticks can be told apart. The full path is the tooltip."""
+
+    PADDING = 4
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        name, _, folder = str(index.data() or "").partition("\n")
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        muted = opt.palette.color(QPalette.ColorRole.PlaceholderText)
+        name_colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        rect = opt.rect.adjusted(self.PADDING + 2, self.PADDING, -self.PADDING - 2, -self.PADDING)
+        line = opt.fontMetrics.height()
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(opt.palette.color(text_role) if selected or name_colour is None
+                       else name_colour.color())
+        painter.drawText(rect.adjusted(0, 0, 0, -line), Qt.AlignmentFlag.AlignLeft,
+                         opt.fontMetrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                                    rect.width()))
+        if folder:
+            painter.setPen(opt.palette.color(text_role) if selected else muted)
+            painter.drawText(rect.adjusted(0, line, 0, 0), Qt.AlignmentFlag.AlignLeft,
+                             opt.fontMetrics.elidedText(folder, Qt.TextElideMode.ElideMiddle,
+                                                        rect.width()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        lines = 1 + str(index.data() or "").count("\n")
+        return QSize(option.rect.width(),
+                     lines * option.fontMetrics.height() + 2 * self.PADDING + 2)
 
 
 class StartWindow(QWidget):
@@ -104,6 +154,7 @@ class StartWindow(QWidget):
         self.recent.setAccessibleName(self.tr("最近打开的工作文件"))
         self.recent.itemActivated.connect(self._open_recent)
         self.recent.setAlternatingRowColors(True)
+        self.recent.setItemDelegate(RecentFileDelegate(self.recent))
         right = QVBoxLayout()
         right.addWidget(recent_title)
         right.addWidget(self.recent, 1)
