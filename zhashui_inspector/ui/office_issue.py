@@ -38,6 +38,7 @@ from zhashui_inspector.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from zhashui_inspector.ui.style import flag
 from zhashui_inspector.ui.worker import WorkerContext
 
 ROLES = (("inspector", "评估组（复查验收评估）"), ("unit", "被评估单位（全面自查）"))
@@ -68,6 +69,8 @@ class IssueDialog(QDialog):
             self.role.addItem(self.tr(label), key)
         self.holder = QLineEdit()
         self.holder.setPlaceholderText(self.tr("评估组写组名或组长姓名，单位自查写单位或经办科室"))
+        self.holder.setMinimumWidth(   # the whole hint, not "…单位..."
+            self.holder.fontMetrics().horizontalAdvance(self.holder.placeholderText()) + 24)
         self.units = QListWidget()
         for name in units:
             item = QListWidgetItem(name, self.units)
@@ -83,8 +86,8 @@ class IssueDialog(QDialog):
         picks.addWidget(self.none_button)
         picks.addStretch(1)
         self.problem = QLabel()
-        self.problem.setProperty("warning", True)
         self.problem.setWordWrap(True)
+        self._touched = False   # what is missing is said in red once the user has begun
         self.batch_note = QLabel()
         self.batch_note.setWordWrap(True)
         note = QLabel(self.tr("文件属于当前轮次“{0}”，带本办的校验码：只有本办下发的文件交回后才能导入，"
@@ -107,9 +110,13 @@ class IssueDialog(QDialog):
         layout.addWidget(self.batch_note)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
-        self.role.currentIndexChanged.connect(self._update)
-        self.holder.textChanged.connect(self._update)
-        self.units.itemChanged.connect(self._update)
+        self.role.currentIndexChanged.connect(self._touch)
+        self.holder.textChanged.connect(self._touch)
+        self.units.itemChanged.connect(self._touch)
+        self._update()
+
+    def _touch(self) -> None:
+        self._touched = True
         self._update()
 
     def _check_all(self, state: Qt.CheckState) -> None:
@@ -143,6 +150,7 @@ class IssueDialog(QDialog):
                     "下一步选择保存的文件夹。").format(len(self.chosen_units())) if batch else "")
         problem = self.why_not()
         self.problem.setText(problem)
+        flag(self.problem, "warning", bool(problem) and self._touched)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
 
     def values(self) -> tuple[str, str, list[str]]:
