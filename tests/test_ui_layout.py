@@ -301,3 +301,27 @@ def test_a_changed_card_repaints_itself_not_the_whole_checklist(
     qtbot.waitUntil(lambda: bool(painted.rects), timeout=2_000)
     assert all(shown.contains(r) for r in painted.rects), (painted.rects, shown)
     viewport.removeEventFilter(painted)
+
+
+def test_the_current_card_stays_in_sight_when_it_grows(qtbot, open_window,
+                                                       practice_file: Path) -> None:
+    """4 (不适用) gives the card a line asking for the reason; with the card at the foot of
+    the list that line would fall under the list's lower edge."""
+    window = open_window(practice_file)
+    view, model, pane = window.checklist.view, window.checklist.model, window.checklist
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    assert pane.go_to(12)
+    index = model.index(model.row_of(12))
+    bar = view.verticalScrollBar()
+    # the card's lower edge exactly on the list's
+    bar.setValue(bar.value() + view.visualRect(index).bottom() - view.viewport().rect().bottom())
+    assert view.visualRect(index).bottom() == view.viewport().rect().bottom()
+    height = view.visualRect(index).height()
+
+    pane.rate_current("不适用")
+    qtbot.waitUntil(lambda: view.visualRect(index).height() > height, timeout=5_000)
+    qtbot.waitUntil(lambda: cards_laid_out(window), timeout=5_000)
+    assert view.visualRect(index).bottom() <= view.viewport().rect().bottom()
+    assert view.visualRect(index).top() >= 0
+    assert pane.current_item() == 12
+    qtbot.waitUntil(window.session.worker.is_idle, timeout=5_000)

@@ -223,6 +223,10 @@ class ChecklistPane(QWidget):
         if self._notes_sized.get(item_no) != notes:
             self._notes_sized[item_no] = notes
             self.delegate.sizeHintChanged.emit(index)
+            if item_no == self.current_item():
+                # the card the user works on grew (a line asking for the 不适用 reason):
+                # its new line stays in sight, not under the list's lower edge
+                self.view.scrollTo(index)
 
     def set_scope(self, item_nos: list[int], current: int | None, title: str) -> None:
         keep = current if current is not None else self.current_item()
