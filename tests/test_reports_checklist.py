@@ -145,23 +145,64 @@ def test_text_from_work_files_prints_literally(practice_file: Path, tmp_path: Pa
     assert squeeze("<i>不属职能</i> & 说明") in flat
 
 
+FURNITURE = (r"第\d+页共\d+页", "法治政府建设示范单位复查验收评估指标核查表", "县财政局",
+             "序号指标内容评定核查方式意见及说明")
+
+
+def _without_furniture(flat: str) -> str:
+    """The text without what lands between the two parts of a split row."""
+    for furniture in FURNITURE:
+        flat = re.sub(furniture, "", flat)
+    return flat
+
+
 def test_very_long_comment_wraps_and_splits_across_pages(practice_file: Path,
                                                          tmp_path: Path) -> None:
-    sentence = "现场查看发现台账记录不完整，部分会议纪要缺少签字，需要补充完善。"
-    long_comment = "".join(f"{i:03d}{sentence}" for i in range(160))  # several pages long
+    lines = [f"第{i:03d}条" for i in range(95)]  # short lines: two pages tall
     with WorkFile.open(practice_file) as wf:
-        wf.update_item("县财政局", 10, rating="未达标", methods=["实地查看"], comment=long_comment)
+        wf.update_item("县财政局", 10, rating="未达标", methods=["实地查看"],
+                       comment="\n".join(lines))
         wf.update_item("县财政局", 11, rating="达标", methods=["听取汇报"], comment="其后一项")
         out = render_checklist(tmp_path / "long.pdf", wf.catalogue, unit="县财政局", workfile=wf)
         blank = render_checklist(tmp_path / "b.pdf", wf.catalogue, unit="县财政局")
     assert page_count(out) >= page_count(blank) + 2
-    flat = squeeze(pdf_text(out, raw=True))
-    # drop the page furniture that lands between the two parts of a split row
-    for furniture in (r"第\d+页共\d+页", "法治政府建设示范单位复查验收评估指标核查表", "县财政局",
-                      "序号指标内容评定核查方式意见及说明"):
-        flat = re.sub(furniture, "", flat)
+    flat = _without_furniture(squeeze(pdf_text(out, raw=True)))
     # nothing lost or repeated at the page breaks, and in order
-    positions = [flat.find(squeeze(f"{i:03d}{sentence}")) for i in range(160)]
+    positions = [flat.find(line) for line in lines]
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
-    assert all(flat.count(squeeze(f"{i:03d}{sentence}")) == 1 for i in range(160))
+    assert all(flat.count(line) == 1 for line in lines)
     assert positions[-1] < flat.index("其后一项")
+
+
+@pytest.mark.parametrize("item_no", [1, 30, 33])
+def test_a_comment_taller_than_a_page_on_a_sub_areas_first_item_prints(
+        practice_file: Path, tmp_path: Path, catalogue: Catalogue, item_no: int) -> None:
+    lines = [f"第{i:02d}条" for i in range(80)]  # ~1,000 points: taller than a page
+    with WorkFile.open(practice_file) as wf:
+        wf.update_item("县财政局", item_no, rating="基本达标", methods=["查阅资料"],
+                       comment="\n".join(lines))
+        out = render_checklist(tmp_path / "tall.pdf", wf.catalogue, unit="县财政局",
+                               workfile=wf)
+    pages = [squeeze(page) for page in pdf_text(out, raw=True).split("\f")]
+    item = catalogue.item(item_no)
+    sub = next(s for a in catalogue.areas for s in a.subareas if s.no == item.subarea_no)
+    assert sub.items[0].no == item_no
+    title = squeeze(f"（{sub.no}）{sub.display_title}")
+    # the sub-area's title stays with the start of the item, and the row runs on
+    start = next(n for n, page in enumerate(pages) if title in page)
+    assert lines[0] in pages[start] and lines[-1] not in pages[start]
+    flat = _without_furniture("".join(pages))
+    assert [flat.find(line) for line in lines] == sorted(flat.find(line) for line in lines)
+    assert all(flat.count(line) == 1 for line in lines)
+
+
+def test_a_very_long_comment_is_cut_with_a_visible_note(practice_file: Path,
+                                                        tmp_path: Path) -> None:
+    comment = "经查阅资料，台账记录存在缺失，" * 70   # 1,050 characters, on item 1
+    with WorkFile.open(practice_file) as wf:
+        wf.update_item("县财政局", 1, rating="基本达标", methods=["查阅资料"], comment=comment)
+        wf.update_item("县财政局", 9, rating="不适用", reason="不属本单位职能。" * 100)
+        out = render_checklist(tmp_path / "cut.pdf", wf.catalogue, unit="县财政局", workfile=wf)
+    flat = squeeze(pdf_text(out))
+    assert "……（以下省略450字，全文见工作文件）" in flat
+    assert "……（以下省略200字，全文见工作文件）" in flat

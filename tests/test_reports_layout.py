@@ -169,3 +169,29 @@ def test_a_report_that_cannot_be_written_says_why_and_leaves_no_half_file(
     render_checklist(out, Catalogue.load())          # and a good write replaces it
     assert out.read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["核查表.pdf"]
+
+
+class _Unbreakable(Flowable):
+    """Something taller than a page that cannot be split (what a layout bug would make)."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, FRAME_HEIGHT * 2
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        pass
+
+
+def test_a_report_that_cannot_be_laid_out_says_so_in_chinese_and_leaves_no_file(
+        tmp_path: Path) -> None:
+    from zhashui_inspector.reports.output import ReportNotWritten
+
+    out = tmp_path / "报告.pdf"
+    with pytest.raises(ReportNotWritten) as caught:
+        ReportDoc(out, title="t", author="a", subject="s", header=HEADER).render(
+            [para("前文", "body"), _Unbreakable()])
+    assert caught.value.message.startswith("“报告.pdf”未能排版")
+    assert "LayoutError" not in caught.value.message and "too large" in caught.value.detail
+    assert list(tmp_path.iterdir()) == []

@@ -32,7 +32,14 @@ from zhashui_inspector.reports.layout import (
     keep_with_table,
     para,
 )
-from zhashui_inspector.reports.styles import FRAME_WIDTH, SUB_FILL, esc, human_date, human_time
+from zhashui_inspector.reports.styles import (
+    FRAME_WIDTH,
+    SUB_FILL,
+    esc,
+    esc_cell,
+    human_date,
+    human_time,
+)
 
 OFFICE = "柞水县委依法治县办"
 TITLE = "法治政府建设示范单位复查验收评估指标核查表"
@@ -40,6 +47,7 @@ KICKER = "柞水县法治政府建设示范单位复查验收评估"
 BLANK_WIDTHS = (9 * mm, 79 * mm, 24 * mm, 23 * mm, 30 * mm)
 FILLED_WIDTHS = (9 * mm, 66 * mm, 22 * mm, 22 * mm, 46 * mm)
 UNCHECKED = "□"
+WORK_FILE = "工作文件"  # where the whole of a comment cut in the filled checklist is
 CHECKED = "■"
 
 
@@ -140,9 +148,9 @@ def _note(state: ItemState | None, filled: bool) -> Any:
         return ""
     parts = []
     if state.reason:
-        parts.append(f"<b>不适用理由：</b>{esc(state.reason)}")
+        parts.append(f"<b>不适用理由：</b>{esc_cell(state.reason, WORK_FILE)}")
     if state.comment:
-        parts.append(esc(state.comment))
+        parts.append(esc_cell(state.comment, WORK_FILE))
     return para("<br/>".join(parts), "cell") if parts else ""
 
 
@@ -158,10 +166,11 @@ def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
                                           "意见及说明" if filled else "备注")]
     rows: list[list[Any]] = [head]
     style = grid_style(1)
+    titles = []
     for sub in area.subareas:
         style += [("SPAN", (0, len(rows)), (-1, len(rows))),
-                  ("BACKGROUND", (0, len(rows)), (-1, len(rows)), SUB_FILL),
-                  ("NOSPLIT", (0, len(rows)), (-1, len(rows) + 1))]
+                  ("BACKGROUND", (0, len(rows)), (-1, len(rows)), SUB_FILL)]
+        titles.append(len(rows))
         rows.append([para(esc(f"（{sub.no}）{sub.display_title}"), "sub"), "", "", "", ""])
         for item in sub.items:
             text = esc(item.text)
@@ -174,7 +183,7 @@ def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
                          _boxes(catalogue.ratings, rating), _boxes(catalogue.methods, methods),
                          _note(state, filled)])
     table = ItemTable(rows, colWidths=FILLED_WIDTHS if filled else BLANK_WIDTHS,
-                      repeatRows=1, style=style)
+                      repeatRows=1, style=style, keep_with_next=titles)
     return keep_with_table(heading + [Spacer(1, 1)], table, rows=2)
 
 

@@ -28,12 +28,12 @@ from reportlab.platypus import (
     Spacer,
     Table,
 )
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.flowables import PageBreak, PageBreakIfNotEmpty
 from reportlab.platypus.paragraph import _FUZZ as PARAGRAPH_FUZZ
 
 from zhashui_inspector.reports.fonts import SANS, ensure_fonts, printable
-from zhashui_inspector.reports.output import check_folder, writing
+from zhashui_inspector.reports.output import ReportNotWritten, check_folder, writing
 from zhashui_inspector.reports.styles import (
     FRAME_HEIGHT,
     FRAME_WIDTH,
@@ -120,21 +120,28 @@ class RunningHeader(Mark):
 class ItemTable(Table):
     """A table that breaks between rows; only a row taller than ~half a page (a very long
     comment) is split inside, so ordinary item rows always stay whole. A tall row starts
-    right where the previous row ended rather than behind a repeated header."""
+    right where the previous row ended rather than behind a repeated header.
+
+    The rows in `keep_with_next` (a sub-area's title row, the last item before a closing
+    row) never end a page: the break goes before them instead, or, when the next row is a
+    tall one that is split anyway, inside that row, so a title always has the start of
+    its first item below it however long that item is."""
 
     tall_row = FRAME_HEIGHT * 0.45
     min_part = 48.0  # points: never leave a sliver of a split row at the foot of a page
 
-    def __init__(self, data: Sequence[Sequence[Any]], *args: Any, **kw: Any) -> None:
+    def __init__(self, data: Sequence[Sequence[Any]], *args: Any,
+                 keep_with_next: Sequence[int] = (), **kw: Any) -> None:
         super().__init__(data, *args, **kw)  # reportlab makes the split parts this way too
         self._source = (list(data), kw.get("colWidths"), list(kw.get("style") or ()))
+        self.keep_with_next = frozenset(keep_with_next)
 
     def start_height(self, availWidth: float, rows: int = 1) -> float:
         """The height of the header and the first `rows` rows: what must fit below a
         heading for the table to start under it (a tall row counts only its minimum part,
         since it may be split)."""
         data, widths, style = self._source
-        heads = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        heads = self._heads()
         n = min(len(data), heads + rows)
         probe = Table(data[:n], colWidths=widths,
                       style=[cmd for cmd in (_within(c, n) for c in style) if cmd])
@@ -146,17 +153,36 @@ class ItemTable(Table):
             height += row_height
         return height
 
+    def _heads(self) -> int:
+        return self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         self._calc(availWidth, availHeight)
-        heads = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        heads = self._heads()
         heights = self._rowHeights
         n = self._getFirstPossibleSplitRowPosition(availHeight)
         if heads <= n < len(heights) and heights[n] > self.tall_row \
                 and availHeight - sum(heights[:n]) >= self.min_part:
             parts = self._splitRows(availHeight, doInRowSplit=1)
             if parts:
-                return parts
-        return self._splitRows(availHeight, doInRowSplit=0)
+                return self._carry_keeps(parts, n)
+        cut = n
+        while cut - 1 in self.keep_with_next and cut - 1 >= heads:
+            cut -= 1
+        if cut <= heads:
+            return []  # nothing may stay here: the whole table goes on to the next page
+        if cut < len(heights):  # a height that takes exactly the rows before `cut`
+            availHeight = sum(heights[:cut]) + heights[cut] / 2
+        return self._carry_keeps(self._splitRows(availHeight, doInRowSplit=0), cut)
+
+    def _carry_keeps(self, parts: list[Any], cut: int) -> list[Any]:
+        """Give the part that goes on (header rows, then the rows from `cut` on, or from
+        the rest of row `cut` when it was split inside) its rows to keep with the next."""
+        if len(parts) == 2 and isinstance(parts[1], ItemTable):
+            heads = self._heads()
+            parts[1].keep_with_next = frozenset(
+                k - cut + heads for k in self.keep_with_next if k >= cut)
+        return parts
 
 
 def _within(cmd: tuple[Any, ...], rows: int) -> tuple[Any, ...] | None:
@@ -281,6 +307,10 @@ class ReportDoc(BaseDocTemplate):
             self.filename = str(tmp)
             try:
                 self.build(story, canvasmaker=FooterCanvas)
+            except LayoutError as exc:  # the half-written file goes with `writing`
+                raise ReportNotWritten(
+                    f"“{out.name}”未能排版（有一处内容超出了一页的大小），未写出文件；"
+                    "请缩短过长的意见或说明后重试。", detail=str(exc)) from exc
             finally:
                 self.filename = str(out)
 

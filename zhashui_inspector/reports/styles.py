@@ -55,7 +55,8 @@ REPORT_TEXT_LIMIT = 10_000  # characters of one text: several printed pages, lai
 # 39 mm) sets about 11 characters a line and 55 lines a page, so a text cut here fills at
 # most about one page there and half a page in the wider columns
 CELL_TEXT_LIMIT = 600
-CELL_CUT_NOTE = "……（以下省略 {0} 字，全文见台账和总表）"
+CELL_CUT_NOTE = "……（以下省略 {0} 字，全文见{1}）"
+LEDGER = "台账和总表"   # where the whole of a text cut in a report from the ledger is
 
 
 def esc(text: object) -> str:
@@ -71,12 +72,13 @@ def esc(text: object) -> str:
     return _markup(text)
 
 
-def esc_cell(text: object) -> str:
-    """`esc` for a table cell of a report from the ledger: cut much shorter, at
-    CELL_TEXT_LIMIT, saying how much was left out and where the whole text is."""
+def esc_cell(text: object, whole_in: str = LEDGER) -> str:
+    """`esc` for a table cell: cut much shorter, at CELL_TEXT_LIMIT, saying how much was
+    left out and where the whole text is (`whole_in`: the ledger, or the work file)."""
     text = str(text)
     if len(text) > CELL_TEXT_LIMIT:
-        text = text[:CELL_TEXT_LIMIT] + CELL_CUT_NOTE.format(len(text) - CELL_TEXT_LIMIT)
+        text = text[:CELL_TEXT_LIMIT] + CELL_CUT_NOTE.format(len(text) - CELL_TEXT_LIMIT,
+                                                             whole_in)
     return _markup(text)
 
 
