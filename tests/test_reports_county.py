@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from reports_support import make_p12, outline, page_count, pdf_text, squeeze
 
+from zhashui_inspector.core.policy import score_unit
 from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.reports.county import build_signed_report, render_report
 from zhashui_inspector.reports.data import CountyData, UnitData
@@ -110,12 +111,41 @@ def test_rectification_lists_exactly_the_items_to_fix(demo_data: CountyData,
     assert f"共{len(expected)}项" in flat
 
 
+def _rated(unit: UnitData, data: CountyData, ratings: dict[int, str | None]) -> UnitData:
+    """`unit` with exactly these ratings (every other item unrated), scored again."""
+    items = tuple(dataclasses.replace(r, rating=ratings.get(r.no), conflict=False)
+                  for r in unit.items)
+    score = score_unit(data.catalogue, {r.no: r.rating for r in items}, data.policy)
+    return dataclasses.replace(unit, items=items, score=score, open_conflicts=0)
+
+
 def test_rectification_when_nothing_to_fix(demo_data: CountyData, tmp_path: Path) -> None:
-    unit = demo_data.units[0]
-    clean = dataclasses.replace(unit, items=tuple(dataclasses.replace(r, rating="达标")
-                                                  for r in unit.items))
+    clean = _rated(demo_data.units[0], demo_data,
+                   {i.no: "达标" for i in demo_data.catalogue.items()})
     text = pdf_text(render_rectification(clean, demo_data.catalogue, tmp_path / "n.pdf"))
-    assert "无需整改" in text
+    assert "无需整改" in text and "暂定" not in text
+
+
+def test_an_unassessed_unit_is_never_told_it_needs_no_fixing(demo_data: CountyData,
+                                                            tmp_path: Path) -> None:
+    unit = demo_data.units[0]
+    unrated = _rated(unit, demo_data, {})
+    partly = _rated(unit, demo_data, {no: "达标" for no in range(1, 23)})
+    to_fix = _rated(unit, demo_data, {**{no: "达标" for no in range(1, 23)}, 5: "未达标"})
+    text = squeeze(pdf_text(render_rectification(unrated, demo_data.catalogue,
+                                                 tmp_path / "u.pdf")))
+    assert "本单位尚未评定，整改清单待评定后生成。" in text and "无需整改" not in text
+    text = squeeze(pdf_text(render_rectification(partly, demo_data.catalogue,
+                                                 tmp_path / "p.pdf")))
+    assert "已评定的22项中没有评为" in text and "尚有54项未评" in text
+    assert "整改清单为暂定" in text and "无需整改" not in text
+    text = squeeze(pdf_text(render_rectification(to_fix, demo_data.catalogue,
+                                                 tmp_path / "f.pdf")))
+    assert "共1项：未达标1项" in text and "尚有54项未评），本清单为暂定" in text
+    # the unit and county reports say the same
+    county = dataclasses.replace(demo_data, units=(unrated, partly))
+    text = squeeze(pdf_text(render_report(county, tmp_path / "c.pdf")))
+    assert "无需整改" not in text and "本单位尚未评定，整改清单待评定后生成。" in text
 
 
 def test_build_signed_report_signs_with_the_office_key(

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.reports.completeness import gaps, is_provisional, is_unassessed
 from zhashui_inspector.reports.data import ItemRow, UnitData
 from zhashui_inspector.reports.layout import (
     DRAFT_MARK,
@@ -63,7 +64,7 @@ def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
     """The table of items to fix, or one line saying there is nothing to fix."""
     rows_to_fix = items_to_fix(data)
     if not rows_to_fix:
-        return [para(esc("本单位没有评为“未达标”或“基本达标”的指标，无需整改。"), "body")]
+        return [para(esc(nothing_to_fix(data)), "body")]
     head = [para(esc(t), "head") for t in
             ("序号", "指标", "评定", "评估组意见", "县委依法治县办处理意见", "整改落实情况")]
     rows: list[list[Any]] = [head]
@@ -88,8 +89,21 @@ def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
     summary = f"共 {len(rows_to_fix)} 项：未达标 {failed} 项，基本达标 {partly} 项"
     pending = len(rows_to_fix) - failed - partly
     summary += f"，评定分歧待处理 {pending} 项。" if pending else "。"
+    if is_provisional(data):
+        summary += f"评定尚未完成（{gaps(data)}），本清单为暂定，待评定完成后确定。"
     return [para(esc(summary), "body"), Spacer(1, 2 * mm),
             ItemTable(rows, colWidths=WIDTHS, repeatRows=1, style=grid_style(1))]
+
+
+def nothing_to_fix(data: UnitData) -> str:
+    """What the 整改清单 says when it lists nothing: only a finished assessment can say
+    that nothing needs fixing."""
+    if is_unassessed(data):
+        return "本单位尚未评定，整改清单待评定后生成。"
+    if is_provisional(data):
+        return (f"已评定的 {data.score.rated} 项中没有评为“未达标”或“基本达标”的指标；"
+                f"评定尚未完成（{gaps(data)}），整改清单为暂定，待评定完成后确定。")
+    return "本单位没有评为“未达标”或“基本达标”的指标，无需整改。"
 
 
 def render_rectification(data: UnitData, catalogue: Catalogue, out: Path, *,
