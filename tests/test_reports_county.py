@@ -171,3 +171,53 @@ def test_build_signed_report_signs_with_the_office_key(
     draft = build_signed_report(office, tmp_path / "draft.pdf", passphrase="", sign=False)
     assert not verify_pdf(draft, []).signed
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".unsigned")] == []
+
+
+def _partly_rated(demo_data: CountyData) -> UnitData:
+    """县财政局 as in the demo office: areas 一 to 三 rated (22 items), the rest not."""
+    unit = next(u for u in demo_data.units if u.name == "县财政局")
+    return _rated(unit, demo_data, {no: "基本达标" if no in (4, 6) else "达标"
+                                    for no in range(1, 23)})
+
+
+def test_a_partly_assessed_units_result_is_marked_provisional(demo_data: CountyData,
+                                                             tmp_path: Path) -> None:
+    unit = _partly_rated(demo_data)
+    assert unit.suggested and not unit.score.complete
+    one = dataclasses.replace(demo_data, units=(unit,))
+    first = squeeze(pdf_text(render_report(one, tmp_path / "u.pdf")).split("\f")[0])
+    assert "注意：本单位尚有54项未评（已评定22/76项），以下得分与建议结果均为暂定" in first
+    assert "领域四、五、六、七、八、九尚无评定，建议结果的“各领域得分率”条件只检查了已评定的领域" in first
+    assert f"建议结果{unit.suggested}（暂定）" in first
+    # the county report: summary, chart and area table mark it alike
+    other = next(u for u in demo_data.units if u.name == "下梁镇")
+    complete = _rated(other, demo_data, {i.no: "达标" for i in demo_data.catalogue.items()})
+    county = dataclasses.replace(demo_data, units=(unit, complete))
+    pages = [squeeze(p) for p in
+             pdf_text(render_report(county, tmp_path / "c.pdf"), raw=True).split("\f")]
+    summary = pages[0] + pages[1]
+    assert f"{unit.name}尚未评完" in pages[0]
+    assert f"22/76未评54项{unit.score.overall:.1f}%暂定{unit.suggested}（暂定）" in summary
+    assert f"{unit.score.overall:.1f}暂定" in summary      # the chart's value label
+    assert f"{unit.name}（暂定）" in summary              # the area table
+    assert f"{complete.name}（暂定）" not in summary and "100.0暂定" not in summary
+
+
+def test_a_decision_recorded_while_an_item_is_disputed_says_so(demo_data: CountyData,
+                                                              tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    ratings = {r.no: r.rating for r in unit.items if r.no != 30}
+    unit = _rated(unit, demo_data, {**ratings, **{no: "达标" for no in range(1, 77)
+                                                  if ratings.get(no) is None and no != 30}})
+    items = tuple(dataclasses.replace(r, conflict=True, conflict_detail="张三：达标；李四：未达标")
+                  if r.no == 30 else r for r in unit.items)
+    unit = dataclasses.replace(unit, items=items, open_conflicts=1, decision="保留",
+                               decision_reason="总体达标，限期整改第 30 项")
+    na = unit.score.rated - unit.score.applicable
+    first = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
+                                           tmp_path / "q.pdf")).split("\f")[0])
+    assert "1处评估组成员之间的评定分歧未经县委依法治县办处理（第30项）" in first
+    assert "县委依法治县办已记录决定“保留”，但其依据的评定尚未完成，须在上述事项处理后复核。" in first
+    assert "记录时评定尚未完成（第30项评定分歧未裁定），须复核" in first
+    assert f"计分指标{unit.score.applicable}项（不适用{na}项；第30项评定分歧未裁定，未计入）" in first
+    assert "75/76项（未评完：第30项评定分歧未裁定）" in first

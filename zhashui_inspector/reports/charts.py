@@ -16,6 +16,7 @@ from zhashui_inspector.reports.styles import GREY_TEXT, RED
 
 BAR = colors.HexColor("#41618C")
 BAR_LOW = colors.HexColor("#B26A5B")
+PALE = (colors.HexColor("#A9BCD6"), colors.HexColor("#DDB4AA"))  # provisional: BAR, BAR_LOW
 LINE_COLOURS = (colors.HexColor("#2E7D32"), colors.HexColor("#C28A00"), RED)
 
 
@@ -46,6 +47,28 @@ def _threshold_lines(d: Drawing, lines: Sequence[tuple[str, float]], x0: float, 
                          fontSize=7, fillColor=colour))
 
 
+LABEL_SIZE = 7
+
+
+def _clear_of(lines: Sequence[float], top: float, bottom: float,
+              size: float = LABEL_SIZE) -> tuple[float, object]:
+    """Where the value label of a bar from `bottom` to `top` goes so that no threshold
+    line (at the heights `lines`) runs through it, and its colour: above the bar, else
+    inside the bar's top in white, else above the lines in the way."""
+    def in_the_way(at: float) -> list[float]:
+        return [line for line in lines if at - 1 <= line <= at + size]
+
+    y = top + 2
+    if not in_the_way(y):
+        return y, GREY_TEXT
+    inside = top - size - 2
+    if inside - 2 >= bottom and not in_the_way(inside):
+        return inside, colors.white
+    while in_the_way(y):
+        y = max(in_the_way(y)) + 2
+    return y, GREY_TEXT
+
+
 def area_chart(labels: Sequence[str], scores: Sequence[float | None], policy: Policy,
                width: float, height: float = 170, title: str = "") -> Drawing:
     """Vertical bars of area scores (0–100 %) with the policy's area thresholds."""
@@ -71,15 +94,17 @@ def area_chart(labels: Sequence[str], scores: Sequence[float | None], policy: Po
         if s is not None and low is not None and s < low:
             chart.bars[(0, i)].fillColor = BAR_LOW
     d.add(chart)
-    for i, s in enumerate(scores):  # value labels above bars ("—" when not scored)
-        step = chart.width / len(scores)
-        x = chart.x + step * (i + 0.5)
-        y = chart.y + chart.height * ((s or 0) / 100) + 2
-        d.add(String(x, y, "—" if s is None else f"{s:.0f}", fontName=SANS, fontSize=7,
-                     fillColor=GREY_TEXT, textAnchor="middle"))
 
     def y_of(value: float) -> float:
         return chart.y + chart.height * value / 100
+
+    lines = [y_of(v) for _o, v in thresholds(policy, area=True)]
+    for i, s in enumerate(scores):  # value labels above bars ("—" when not scored)
+        step = chart.width / len(scores)
+        x = chart.x + step * (i + 0.5)
+        y, colour = _clear_of(lines, y_of(s or 0), chart.y)
+        d.add(String(x, y, "—" if s is None else f"{s:.0f}", fontName=SANS,
+                     fontSize=LABEL_SIZE, fillColor=colour, textAnchor="middle"))
 
     _threshold_lines(d, thresholds(policy, area=True), chart.x, chart.x + chart.width,
                      y_of, vertical=False)
@@ -90,8 +115,10 @@ def area_chart(labels: Sequence[str], scores: Sequence[float | None], policy: Po
 
 
 def unit_chart(names: Sequence[str], scores: Sequence[float | None], policy: Policy,
-               width: float, title: str = "") -> Drawing:
-    """Horizontal bars of overall scores per unit with the policy's overall thresholds."""
+               width: float, title: str = "",
+               provisional: Sequence[bool] = ()) -> Drawing:
+    """Horizontal bars of overall scores per unit with the policy's overall thresholds; a
+    unit whose score is `provisional` has a pale bar and its value reads "… 暂定"."""
     ensure_fonts()
     row = 15
     height = 56 + row * len(names)
@@ -112,15 +139,16 @@ def unit_chart(names: Sequence[str], scores: Sequence[float | None], policy: Pol
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
     low = min((v for _o, v in thresholds(policy, area=False)), default=None)
+    marks = list(reversed([bool(p) for p in provisional] + [False] * (len(scores) - len(provisional))))
     for i, s in enumerate(reversed(scores)):
-        if s is not None and low is not None and s < low:
-            chart.bars[(0, i)].fillColor = BAR_LOW
+        below = s is not None and low is not None and s < low
+        chart.bars[(0, i)].fillColor = (PALE if marks[i] else (BAR, BAR_LOW))[below]
     d.add(chart)
-    for i, s in enumerate(reversed(scores)):
+    for i, s in enumerate(reversed(scores)):  # in a column right of 100 %: no line there
         y = chart.y + row * (i + 0.5) - 2.5
-        x = chart.x + chart.width * ((s or 0) / 100) + 3
-        d.add(String(x, y, "未评" if s is None else f"{s:.1f}", fontName=SANS, fontSize=7,
-                     fillColor=GREY_TEXT))
+        label = "未评" if s is None else f"{s:.1f}" + (" 暂定" if marks[i] else "")
+        d.add(String(chart.x + chart.width + 4, y, label, fontName=SANS, fontSize=LABEL_SIZE,
+                     fillColor=RED if marks[i] and s is not None else GREY_TEXT))
 
     def x_of(value: float) -> float:
         return chart.x + chart.width * value / 100

@@ -12,12 +12,17 @@ PROVISIONAL = "暂定"
 
 def disputed_items(data: UnitData) -> list[int]:
     """Items the inspectors still disagree on (no rating until the office resolves them)."""
+    return [row.no for row in data.items if row.conflict]
+
+
+def unscored_disputes(data: UnitData) -> list[int]:
+    """Disputed items that are left out of the score (the merged rating is none)."""
     return [row.no for row in data.items if row.conflict and row.rating is None]
 
 
 def unrated_count(data: UnitData) -> int:
     """Items nobody has rated yet, the disputed ones not counted."""
-    return max(0, data.score.total - data.score.rated - len(disputed_items(data)))
+    return max(0, data.score.total - data.score.rated - len(unscored_disputes(data)))
 
 
 def not_applicable_count(data: UnitData) -> int:
@@ -35,7 +40,7 @@ def is_unassessed(data: UnitData) -> bool:
 
 
 def numbers(nos: list[int]) -> str:
-    return "第 " + "、".join(str(n) for n in nos) + " 项"
+    return ("第 " + "、".join(str(n) for n in nos) + " 项") if nos else ""
 
 
 def gaps(data: UnitData) -> str:
@@ -47,6 +52,18 @@ def gaps(data: UnitData) -> str:
     disputed = disputed_items(data)
     if disputed:
         parts.append(f"{numbers(disputed)}评定分歧未裁定")
+    elif data.open_conflicts:
+        parts.append(f"{data.open_conflicts} 处评定分歧未裁定")
+    return "，".join(parts)
+
+
+def short_gaps(data: UnitData) -> str:
+    """`gaps` for a narrow column: "未评 54 项" / "分歧 1 项"."""
+    parts = []
+    if unrated_count(data):
+        parts.append(f"未评 {unrated_count(data)} 项")
+    if data.open_conflicts:
+        parts.append(f"分歧 {data.open_conflicts} 项")
     return "，".join(parts)
 
 
@@ -72,3 +89,42 @@ def progress_text(data: UnitData) -> str:
     if is_unassessed(data):
         return text + "（尚未评定）"
     return text + (f"（未评完：{gaps(data)}）" if is_provisional(data) else "")
+
+
+def scored_text(data: UnitData) -> str:
+    """The items that count towards the score, and what is left out of it and why."""
+    score = data.score
+    extras = []
+    if not_applicable_count(data):
+        extras.append(f"不适用 {not_applicable_count(data)} 项")
+    if unscored_disputes(data):
+        extras.append(f"{numbers(unscored_disputes(data))}评定分歧未裁定，未计入")
+    if unrated_count(data):
+        extras.append(f"未评 {unrated_count(data)} 项")
+    veto = f"；否决项：{numbers(list(score.vetoed_by))}" if score.vetoed_by else ""
+    return f"{score.applicable} 项" + (f"（{'；'.join(extras)}）" if extras else "") + veto
+
+
+def provisional_notice(data: UnitData, catalogue: Catalogue, area_rule: bool) -> str:
+    """The warning a unit's part of a report opens with while its result is provisional
+    ("" when it is final). `area_rule`: the policy has a condition on every area."""
+    score = data.score
+    if is_unassessed(data):
+        return (f"注意：本单位尚未评定（已评定 0 / {score.total} 项），以下没有得分和建议结果，"
+                "整改清单待评定后生成。")
+    if not is_provisional(data):
+        return ""
+    clauses = []
+    if data.open_conflicts:
+        clauses.append(f"尚有 {data.open_conflicts} 处评估组成员之间的评定分歧未经县委依法治县办处理"
+                       + (f"（{numbers(disputed_items(data))}）" if disputed_items(data) else ""))
+    if unrated_count(data):
+        clauses.append(f"尚有 {unrated_count(data)} 项未评（已评定 {score.rated} / {score.total} 项）")
+    text = "注意：本单位" + "；".join(clauses) + "，以下得分与建议结果均为暂定，不能作为最终结论。"
+    areas = unrated_areas(data, catalogue)
+    if area_rule and areas:
+        text += f"领域{'、'.join(areas)}尚无评定，建议结果的“各领域得分率”条件只检查了已评定的领域。"
+    if data.decision:
+        text += (f"县委依法治县办已记录决定“{data.decision}”，但其依据的评定尚未完成，"
+                 "须在上述事项处理后复核。")
+    return text

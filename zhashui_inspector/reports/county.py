@@ -15,6 +15,13 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.reports.charts import area_chart, unit_chart
+from zhashui_inspector.reports.completeness import (
+    PROVISIONAL,
+    is_provisional,
+    is_unassessed,
+    short_gaps,
+    unrated_count,
+)
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.layout import (
     DRAFT_MARK,
@@ -100,12 +107,26 @@ def title_block(data: CountyData, title: str) -> list[Flowable]:
                  f"{data.catalogue.hash[:16]}"), "small"),
         Spacer(1, 3 * mm),
     ]
-    open_total = sum(u.open_conflicts for u in data.units)
-    if open_total and len(data.units) > 1:
-        units = "、".join(u.name for u in data.units if u.open_conflicts)
-        story += conflict_banner_text(
-            f"注意：尚有 {open_total} 处评定分歧未处理（{units}），相关单位的结果为暂定。")
+    if len(data.units) > 1 and any(is_provisional(u) for u in data.units):
+        story += conflict_banner_text(county_notice(data))
     return story
+
+
+def county_notice(data: CountyData) -> str:
+    """The county report's warning: which units' results are provisional, and why."""
+    clauses = []
+    open_total = sum(u.open_conflicts for u in data.units)
+    if open_total:
+        units = "、".join(u.name for u in data.units if u.open_conflicts)
+        clauses.append(f"尚有 {open_total} 处评定分歧未处理（{units}）")
+    partly = [u.name for u in data.units if unrated_count(u) and not is_unassessed(u)]
+    if partly:
+        clauses.append(f"{'、'.join(partly)}尚未评完")
+    unassessed = [u.name for u in data.units if is_unassessed(u)]
+    if unassessed:
+        clauses.append(f"{len(unassessed)} 个单位尚未评定（{'、'.join(unassessed)}）")
+    return ("注意：" + "；".join(clauses) + "。相关单位的得分率与建议结果为暂定，"
+            "在表和图中标“暂定”，不能作为最终结论。")
 
 
 def conflict_banner_text(text: str) -> list[Flowable]:
@@ -126,6 +147,13 @@ def county_summary(data: CountyData) -> list[Flowable]:
     style = grid_style(1) + [("VALIGN", (0, 1), (-1, -1), "MIDDLE")]
     for index, unit in enumerate(data.units, start=1):
         decision = f"<b>{esc(unit.decision)}</b>" if unit.decision else "未决定"
+        if unit.decision and is_provisional(unit):
+            decision += '<br/><font size="7.5" color="#A61B1B">须复核</font>'
+        progress = f"{unit.score.rated}/{unit.score.total}"
+        if is_unassessed(unit):
+            progress += '<br/><font size="7.5">尚未评定</font>'
+        elif is_provisional(unit):
+            progress += f'<br/><font size="7.5" color="#A61B1B">{esc(short_gaps(unit))}</font>'
         conflicts = str(unit.open_conflicts) if unit.open_conflicts else "—"
         if unit.open_conflicts:
             style.append(("TEXTCOLOR", (7, index), (7, index), RED))
@@ -134,19 +162,24 @@ def county_summary(data: CountyData) -> list[Flowable]:
             para(str(index), "cell_c"),
             para(esc(f"{unit.name}（{unit.kind_label}）" if unit.kind_label else unit.name), "cell"),
             para(esc("、".join(str(y) for y in unit.years)), "cell_c"),
-            para(esc(f"{unit.score.rated}/{unit.score.total}"), "cell_c"),
-            para(pct(unit.score.overall), "cell_r"),
-            para(esc(unit.suggested or "—"), "cell_c"),
+            para(progress, "cell_c"),
+            para(pct(unit.score.overall) + (f"<br/>{PROVISIONAL}" if unit.score.overall is not None
+                                            and is_provisional(unit) else ""), "cell_r"),
+            para(esc(unit.suggested or "—") + (f"<br/>（{PROVISIONAL}）" if unit.suggested
+                                               and is_provisional(unit) else ""), "cell_c"),
             para(decision, "cell_c"),
             para(conflicts, "cell_c"),
         ])
     table = Table(rows, colWidths=(10 * mm, 42 * mm, 22 * mm, 19 * mm, 18 * mm, 18 * mm,
                                    18 * mm, 18 * mm), repeatRows=1)
     table.setStyle(style)
-    story += [table, Spacer(1, 5 * mm)]
+    story += [table, Spacer(1, 1.5 * mm),
+              para(esc("“暂定”：该单位尚有指标未评或评定分歧未裁定，得分率与建议结果还会改变；"
+                       "已记录的决定“须复核”。"), "small"), Spacer(1, 4 * mm)]
     story += [Outline("得分图表", 1), para("二、得分图表", "h1")]
     story.append(unit_chart([u.name for u in data.units], [u.score.overall for u in data.units],
-                            data.policy, FRAME_WIDTH, title="各单位总得分率（%）与建议结果分界线"))
+                            data.policy, FRAME_WIDTH, title="各单位总得分率（%）与建议结果分界线",
+                            provisional=[is_provisional(u) for u in data.units]))
     story.append(Spacer(1, 4 * mm))
     cat = data.catalogue
     means = []
@@ -175,7 +208,9 @@ def area_grid(data: CountyData) -> Table:
                       reverse=True)
     shades = [colors.HexColor("#E3EFE3"), colors.HexColor("#FFF4D6"), colors.HexColor("#F6DADA")]
     for r, unit in enumerate(data.units, start=1):
-        row: list[Any] = [para(esc(unit.name), "cell")]
+        marked = is_provisional(unit) and not is_unassessed(unit)
+        name = f"{unit.name}（{PROVISIONAL}）" if marked else unit.name
+        row: list[Any] = [para(esc(name), "cell")]
         for c, area in enumerate(cat.areas, start=1):
             value = unit.score.areas.get(area.no)
             row.append(para("—" if value is None else f"{value:.0f}", "cell_c"))

@@ -13,6 +13,14 @@ from zhashui_inspector.core.catalogue import Catalogue, Policy
 from zhashui_inspector.core.policy import describe_policy
 from zhashui_inspector.reports.charts import area_chart
 from zhashui_inspector.reports.checklist import signature_image
+from zhashui_inspector.reports.completeness import (
+    gaps,
+    is_provisional,
+    progress_text,
+    provisional_notice,
+    scored_text,
+    suggested_text,
+)
 from zhashui_inspector.reports.data import ItemRow, UnitData
 from zhashui_inspector.reports.evidence_index import evidence_table
 from zhashui_inspector.reports.layout import ItemTable, Outline, grid_style, keep_with_table, para
@@ -36,12 +44,13 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def conflict_banner(data: UnitData) -> list[Flowable]:
-    """A boxed red warning when inspectors' disagreements are still open."""
-    if not data.open_conflicts:
+def provisional_banner(data: UnitData, catalogue: Catalogue, policy: Policy) -> list[Flowable]:
+    """A boxed red warning while the unit's result is provisional: items unrated or
+    inspectors' disagreements still open (and a decision recorded all the same)."""
+    area_rule = any(t.area_min is not None for t in policy.thresholds)
+    text = provisional_notice(data, catalogue, area_rule)
+    if not text:
         return []
-    text = (f"注意：本单位尚有 {data.open_conflicts} 处评估组成员之间的评定分歧未经县委依法治县办处理，"
-            "以下得分与建议结果均为暂定，不能作为最终结论。")
     box = Table([[para(esc(text), "warn")]], colWidths=[FRAME_WIDTH])
     box.setStyle([("BOX", (0, 0), (-1, -1), 1.5, RED), ("BACKGROUND", (0, 0), (-1, -1), WARN_FILL),
                   ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
@@ -50,21 +59,22 @@ def conflict_banner(data: UnitData) -> list[Flowable]:
 
 
 def outcome_table(data: UnitData, policy: Policy) -> Table:
-    score = data.score
-    decision = data.decision or "尚未决定"
+    decision = f"<b>{esc(data.decision)}</b>" if data.decision else "<b>尚未决定</b>"
+    if data.decision and is_provisional(data):
+        decision += ('<br/><font size="8" color="#A61B1B">记录时评定尚未完成'
+                     f"（{esc(gaps(data))}），须复核</font>")
     reason = esc_cell(data.decision_reason) if data.decision_reason else ""
     if data.decided_at:
         reason += f'<br/><font size="8" color="#555555">决定时间：{esc(human_time(data.decided_at))}</font>'
-    veto = ""
-    if score.vetoed_by:
-        veto = f"；否决项：第 {'、'.join(str(n) for n in score.vetoed_by)} 项"
     years = "、".join(str(y) for y in data.years)
     rows = [
         ["单位", esc(f"{data.name}（{data.kind_label}，{years} 年命名）" if years else data.name),
-         "评定进度", esc(f"{score.rated} / {score.total} 项" + ("" if score.complete else "（未评完）"))],
-        ["总得分率", f"<b>{pct(score.overall)}</b>", "适用指标", esc(f"{score.applicable} 项{veto}")],
-        ["建议结果", f"<b>{esc(score.suggested or '—')}</b>（按下列评分规则，供参考）",
-         "县委依法治县办决定", f"<b>{esc(decision)}</b>"],
+         "评定进度", esc(progress_text(data))],
+        ["总得分率", f"<b>{pct(data.score.overall)}</b>"
+         + ("（暂定）" if is_provisional(data) and data.score.overall is not None else ""),
+         "计分指标", esc(scored_text(data))],
+        ["建议结果", f"<b>{esc(suggested_text(data))}</b>（按下列评分规则，供参考）",
+         "县委依法治县办决定", decision],
         ["决定理由", reason or "—", "", ""],
     ]
     cells = [[para(esc(r[0]), "head"), para(r[1], "cell"),
@@ -211,7 +221,7 @@ def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level:
             return [CondPageBreak(35 * mm), *heading(title), *body]
         return keep_with_table([*heading(title), *body[:at]], body[at]) + body[at + 1:]
 
-    story: list[Flowable] = conflict_banner(data)
+    story: list[Flowable] = provisional_banner(data, catalogue, policy)
     story += section("一、评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm)])
     story += area_scores(data, catalogue, policy)
     story += [Spacer(1, 2 * mm),
