@@ -116,13 +116,19 @@ def test_a_paragraph_breaks_its_lines_once_for_each_width(
         return real(self, widths)
     monkeypatch.setattr(Para, "breakLinesCJK", counting)
     for width in (200.0, 200.0, 120.0, 120.0, 200.0):
-        plain = Paragraph(text, ours.style)
+        plain = _Uncached(text, ours.style)
         assert ours.wrap(width, 1000) == plain.wrap(width, 1000)
         assert ours.blPara.lines == plain.blPara.lines
     assert broken == [200.0, 120.0, 200.0]
 
 
-def test_tables_over_many_pages_lay_out_as_with_reportlabs_own_paragraphs(
+class _Uncached(Para):
+    """The same line breaking, done again at every wrap as reportlab does."""
+
+    wrap = Paragraph.wrap
+
+
+def test_tables_over_many_pages_lay_out_as_with_lines_broken_at_every_wrap(
         demo_data: CountyData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows taller than half a page split inside, the rest between rows: every page holds
     what it held before line breaks were kept."""
@@ -131,7 +137,7 @@ def test_tables_over_many_pages_lay_out_as_with_reportlabs_own_paragraphs(
         8 * (r.no % 7))) for r in unit.items)
     unit = dataclasses.replace(unit, items=items)
     ours = render(tmp_path, ratings_by_area(unit, demo_data.catalogue, 1), "ours.pdf")
-    monkeypatch.setattr(layout, "Para", Paragraph)
+    monkeypatch.setattr(layout, "Para", _Uncached)
     theirs = render(tmp_path, ratings_by_area(unit, demo_data.catalogue, 1), "theirs.pdf")
     assert len(ours) > 20 and ours == theirs
 
@@ -195,3 +201,44 @@ def test_a_report_that_cannot_be_laid_out_says_so_in_chinese_and_leaves_no_file(
     assert caught.value.message.startswith("“报告.pdf”未能排版")
     assert "LayoutError" not in caught.value.message and "too large" in caught.value.detail
     assert list(tmp_path.iterdir()) == []
+
+
+PUNCTUATED = ("依法公开“双随机、一公开”监管结果；对发现的问题，应当及时整改。是否到位？"
+              "请说明！（详见《行政处罚法》第三十条）：台账、记录齐全。")
+
+
+def _lines(paragraph: Para) -> list[tuple[str, float]]:
+    """Each line's text and the room left on it, from either kind of reportlab lines."""
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:
+        return [(text[0], extra) for extra, text in lines]
+    return [("".join(w.text for w in line.words), line.extraSpace) for line in lines]
+
+
+@pytest.mark.parametrize("markup", [PUNCTUATED * 3, f"<b>{PUNCTUATED}</b>{PUNCTUATED}<br/>"
+                                    f'<font size="8">{PUNCTUATED}</font>'])
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(markup: str) -> None:
+    from zhashui_inspector.reports.linebreak import NO_LINE_END, NO_LINE_START
+
+    checked = 0
+    for width in range(40, 400, 3):   # every break position the text offers
+        paragraph = para(markup, "cell")
+        paragraph.wrap(width, 10_000)
+        lines = _lines(paragraph)
+        for n, (text, room) in enumerate(lines):
+            assert room >= -0.01, (width, text)          # nothing hangs past the edge
+            if text:
+                assert n == 0 or text[0] not in NO_LINE_START, (width, text)
+                assert text[-1] not in NO_LINE_END, (width, text)
+        checked += len(lines)
+    assert checked > 500
+
+
+def test_the_blank_checklist_has_no_line_starting_with_a_comma(tmp_path: Path) -> None:
+    from zhashui_inspector.core.catalogue import Catalogue
+    from zhashui_inspector.reports.checklist import render_checklist
+
+    out = render_checklist(tmp_path / "b.pdf", Catalogue.load())
+    text = pdf_text(out)   # pdftotext's layout mode: each printed line as a line
+    starts = [line for line in text.splitlines() if re.match(r"\s*[，。、；：？！）》]", line)]
+    assert starts == []

@@ -33,6 +33,7 @@ from reportlab.platypus.flowables import PageBreak, PageBreakIfNotEmpty
 from reportlab.platypus.paragraph import _FUZZ as PARAGRAPH_FUZZ
 
 from zhashui_inspector.reports.fonts import SANS, ensure_fonts, printable
+from zhashui_inspector.reports.linebreak import frag_lines, single_frag_lines
 from zhashui_inspector.reports.output import ReportNotWritten, check_folder, writing
 from zhashui_inspector.reports.styles import (
     FRAME_HEIGHT,
@@ -375,6 +376,23 @@ class Para(Paragraph):
         if availWidth >= PARAGRAPH_FUZZ:   # below it reportlab lays nothing out
             self._wrapped = (availWidth, self._wrapWidths, self.blPara, self.height)
         return size
+
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802 (reportlab's name)
+        """reportlab's CJK line breaking with the Chinese rules of `linebreak`."""
+        widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+        frags = self.frags
+        if not frags or self.bulletText or getattr(self, "_splitpara", 0) \
+                or self.style.endDots:
+            return super().breakLinesCJK(maxWidths)  # parts of a split paragraph: as broken
+        self.height = 0
+        if len(frags) == 1 and not hasattr(frags[0], "cbDefn"):
+            f = frags[0]
+            text = f.text if hasattr(f, "text") else "".join(getattr(f, "words", []))
+            return f.clone(kind=0, lines=single_frag_lines(text, f.fontName, f.fontSize, widths),
+                           ascent=f.fontSize, descent=-0.2 * f.fontSize)
+        bounds = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return frag_lines(frags, widths, bounds not in ("", "off"))
 
 
 def para(text: str, style: str) -> Paragraph:
