@@ -206,3 +206,18 @@ def test_a_very_long_comment_is_cut_with_a_visible_note(practice_file: Path,
     flat = squeeze(pdf_text(out))
     assert "……（以下省略450字，全文见工作文件）" in flat
     assert "……（以下省略200字，全文见工作文件）" in flat
+
+
+@pytest.mark.parametrize("unit", ["县气象局", "县财政局", "下梁镇"])
+def test_the_sign_off_stays_with_the_last_items_and_has_lines_for_paper(
+        demo_file: Path, catalogue: Catalogue, tmp_path: Path, unit: str) -> None:
+    with WorkFile.open(demo_file, readonly=True) as wf:
+        out = render_checklist(tmp_path / "f.pdf", wf.catalogue, unit=unit, workfile=wf)
+        signed = wf.active_signoff(unit) is not None
+    pages = [squeeze(page) for page in pdf_text(out, raw=True).split("\f")[:page_count(out)]]
+    last = pages[-1]
+    assert ("签字确认：尚未在程序中签字确认" in last) != signed
+    assert "评估组成员（签字）" in last and "被评估单位负责人（签字）" in last
+    # on the page of the last item, never on a page of its own
+    assert squeeze(catalogue.item(76).text) in last
+    assert sum("评估组成员（签字）" in page for page in pages) == 1

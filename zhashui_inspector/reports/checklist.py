@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, Image, Spacer, Table
 
 from zhashui_inspector.core.catalogue import Area, Catalogue
 from zhashui_inspector.core.errors import ValidationError
@@ -90,9 +90,10 @@ def unit_checklist(catalogue: Catalogue, unit: str, workfile: WorkFile | None,
     states = {s.item_no: s for s in workfile.unit_items(unit)} if workfile else {}
     story: list[Flowable] = title_block(catalogue, unit, workfile)
     for area in catalogue.areas:
+        last = area is catalogue.areas[-1]
         story += area_section(catalogue, area, states, filled=workfile is not None,
-                              outline=Outline(f"{area.numeral}、{area.title}", level))
-    story += signature_block(unit, workfile)
+                              outline=Outline(f"{area.numeral}、{area.title}", level),
+                              closing=signature_block(unit, workfile) if last else None)
     return story
 
 
@@ -155,9 +156,11 @@ def _note(state: ItemState | None, filled: bool) -> Any:
 
 
 def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
-                 *, filled: bool, outline: Flowable | None = None) -> list[Flowable]:
+                 *, filled: bool, outline: Flowable | None = None,
+                 closing: list[Flowable] | None = None) -> list[Flowable]:
     """One area's heading and its table (header row repeated on every page); the heading
-    stays with the first sub-area and its first item, and so does each sub-area row."""
+    stays with the first sub-area and its first item, and so does each sub-area row.
+    `closing` (the sign-off) is the table's last row, kept with the last item's row."""
     heading: list[Flowable] = [*([outline] if outline else []),
                                para(esc(f"{area.numeral}、{area.title}"), "h1")]
     for erratum in catalogue.errata_for("area", area.no):
@@ -182,32 +185,39 @@ def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
             rows.append([para(str(item.no), "cell_c"), para(text, "cell"),
                          _boxes(catalogue.ratings, rating), _boxes(catalogue.methods, methods),
                          _note(state, filled)])
+    if closing:
+        titles.append(len(rows) - 1)
+        style += [("SPAN", (0, len(rows)), (-1, len(rows))),
+                  ("TOPPADDING", (0, len(rows)), (-1, len(rows)), 6)]
+        rows.append([closing, "", "", "", ""])
     table = ItemTable(rows, colWidths=FILLED_WIDTHS if filled else BLANK_WIDTHS,
                       repeatRows=1, style=style, keep_with_next=titles)
     return keep_with_table(heading + [Spacer(1, 1)], table, rows=2)
 
 
 def signature_block(unit: str, workfile: WorkFile | None) -> list[Flowable]:
-    story: list[Flowable] = [Spacer(1, 8 * mm)]
+    """The sign-off: the electronic one of a filled checklist (or that there is none
+    yet), and in every checklist the lines for signing the printed form by hand."""
     line = "_" * 18
+    paper = para(f"评估组成员（签字）：{line}&nbsp;&nbsp;{line}&nbsp;&nbsp;{line}<br/>"
+                 f"被评估单位负责人（签字）：{line}"
+                 "&nbsp;&nbsp;&nbsp;&nbsp;日期：&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年"
+                 "&nbsp;&nbsp;&nbsp;&nbsp;月&nbsp;&nbsp;&nbsp;&nbsp;日", "sign")
     if workfile is None:
-        text = (f"评估组成员（签字）：{line}&nbsp;&nbsp;{line}&nbsp;&nbsp;{line}<br/>"
-                f"被评估单位负责人（签字）：{line}"
-                "&nbsp;&nbsp;&nbsp;&nbsp;日期：&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年"
-                "&nbsp;&nbsp;&nbsp;&nbsp;月&nbsp;&nbsp;&nbsp;&nbsp;日")
-        return [KeepTogether(story + [para(text, "sign")])]
+        return [paper]
     signoff = workfile.active_signoff(unit)
     if signoff is None:
-        story.append(para(esc("签字确认：尚未签字确认（本表为工作过程记录）。"), "sign"))
-        return story
-    cells: list[Any] = [para(esc(f"签字确认：{signoff.signer}　{human_time(signoff.signed_at)}"), "sign")]
+        return [para(esc("签字确认：尚未在程序中签字确认（本表为工作过程记录）。"), "sign"), paper]
+    cells: list[Any] = [para(esc(f"签字确认：{signoff.signer}　{human_time(signoff.signed_at)}"),
+                             "sign")]
     png = workfile.signature_png(signoff)
     if png:
         cells.append(signature_image(png))
-    table = Table([cells], colWidths=(FRAME_WIDTH - 60 * mm, 60 * mm) if png else None,
+    width = FRAME_WIDTH - 8  # inside the table's last row
+    table = Table([cells], colWidths=(width - 60 * mm, 60 * mm) if png else None,
                   hAlign="LEFT")
-    table.setStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
-    return [KeepTogether(story + [table])]
+    table.setStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)])
+    return [table, paper]
 
 
 def signature_image(png: bytes, width: float = 50 * mm, height: float = 17 * mm) -> Flowable:
