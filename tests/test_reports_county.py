@@ -221,3 +221,26 @@ def test_a_decision_recorded_while_an_item_is_disputed_says_so(demo_data: County
     assert "记录时评定尚未完成（第30项评定分歧未裁定），须复核" in first
     assert f"计分指标{unit.score.applicable}项（不适用{na}项；第30项评定分歧未裁定，未计入）" in first
     assert "75/76项（未评完：第30项评定分歧未裁定）" in first
+
+
+def test_reports_quote_each_item_in_full_with_its_errata(demo_data: CountyData,
+                                                        tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    unit = dataclasses.replace(unit, items=tuple(  # item 38 carries a 校注
+        dataclasses.replace(r, rating="基本达标") if r.no == 38 else r for r in unit.items))
+    cat = demo_data.catalogue
+    listed = [r.no for r in items_to_fix(unit)]
+    with_errata = [i.no for i in cat.items() if cat.errata_for("item", i.no)]
+    assert set(listed) & set(with_errata)   # the list has an item with a 校注 to show
+    rect = squeeze(pdf_text(render_rectification(unit, cat, tmp_path / "r.pdf"), raw=True))
+    report = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
+                                            tmp_path / "u.pdf"), raw=True))
+    for no in listed:
+        assert squeeze(cat.item(no).text) in rect, no
+        for erratum in cat.errata_for("item", no):
+            assert squeeze(f"校注：{erratum.note}") in rect, no
+    for item in cat.items():                # the 评定明细 lists every item
+        assert squeeze(item.text) in report, item.no
+        for erratum in cat.errata_for("item", item.no):
+            assert squeeze(f"校注：{erratum.note}") in report, item.no
+    assert "…" not in rect.replace("……", "")

@@ -16,7 +16,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Spacer, Table
 
-from zhashui_inspector.core.catalogue import Area, Catalogue
+from zhashui_inspector.core.catalogue import Area, Catalogue, Item
 from zhashui_inspector.core.errors import ValidationError
 from zhashui_inspector.core.records import ItemState
 from zhashui_inspector.core.workfile import WorkFile
@@ -138,6 +138,14 @@ def title_block(catalogue: Catalogue, unit: str, workfile: WorkFile | None) -> l
                     Spacer(1, 2 * mm)]
 
 
+def item_markup(catalogue: Catalogue, item: Item) -> str:
+    """An item's full text as published, and below it each erratum note (校注) on it."""
+    text = esc(item.text)
+    for erratum in catalogue.errata_for("item", item.no):
+        text += f'<br/><font size="8" color="#555555">校注：{esc(erratum.note)}</font>'
+    return text
+
+
 def _boxes(options: Sequence[str], chosen: Sequence[str]) -> Any:
     lines = [f'<font name="{KAI}">{CHECKED if o in chosen else UNCHECKED}</font>&nbsp;{esc(o)}'
              for o in options]
@@ -176,9 +184,7 @@ def area_section(catalogue: Catalogue, area: Area, states: dict[int, ItemState],
         titles.append(len(rows))
         rows.append([para(esc(f"（{sub.no}）{sub.display_title}"), "sub"), "", "", "", ""])
         for item in sub.items:
-            text = esc(item.text)
-            for erratum in catalogue.errata_for("item", item.no):
-                text += f'<br/><font size="8" color="#555555">校注：{esc(erratum.note)}</font>'
+            text = item_markup(catalogue, item)
             state = states.get(item.no)
             rating = [state.rating] if state and state.rating else []
             methods = list(state.methods) if state else []

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.reports.checklist import item_markup
 from zhashui_inspector.reports.completeness import gaps, is_provisional, is_unassessed
 from zhashui_inspector.reports.data import ItemRow, UnitData
 from zhashui_inspector.reports.layout import (
@@ -22,7 +23,7 @@ from zhashui_inspector.reports.layout import (
     grid_style,
     para,
 )
-from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each, short_text
+from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each
 
 TO_FIX = ("未达标", "基本达标")
 PENDING = "待定（评定分歧未裁定）"
@@ -76,7 +77,7 @@ def rectification_table(data: UnitData, catalogue: Catalogue) -> list[Flowable]:
             comment += f'<br/><font color="#A61B1B">评定分歧未处理：{esc_cell(row.conflict_detail)}</font>'
         rows.append([
             para(str(row.no), "cell_c"),
-            para(f"{esc(short_text(item.text, 60))}<br/>"
+            para(f"{item_markup(catalogue, item)}<br/>"
                  f'<font size="7.5" color="#555555">{esc(area.numeral)}、{esc(area.title)}</font>',
                  "cell"),
             para(rating_cell(row), "cell_c"),

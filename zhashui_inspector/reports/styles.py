@@ -177,11 +177,3 @@ def human_time(iso: str, *, seconds: bool = False) -> str:
         return str(iso)
     text = f"{at.year}年{at.month:02d}月{at.day:02d}日 {at.hour:02d}:{at.minute:02d}"
     return text + (f":{at.second:02d}" if seconds else "")
-
-
-def short_text(text: str, limit: int = 40) -> str:
-    """An item's opening sentence (its own heading, as published), cut at `limit`."""
-    head = text.split("。", 1)[0]
-    if len(head) <= limit:
-        return head + ("。" if head != text else "")
-    return head[: limit - 1] + "…"

@@ -12,7 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from zhashui_inspector.core.catalogue import Catalogue, Policy
 from zhashui_inspector.core.policy import describe_policy
 from zhashui_inspector.reports.charts import area_chart
-from zhashui_inspector.reports.checklist import signature_image
+from zhashui_inspector.reports.checklist import item_markup, signature_image
 from zhashui_inspector.reports.completeness import (
     gaps,
     is_provisional,
@@ -34,7 +34,6 @@ from zhashui_inspector.reports.styles import (
     esc_cell,
     esc_each,
     human_time,
-    short_text,
 )
 
 RATING_WIDTHS = (9 * mm, 50 * mm, 16 * mm, 22 * mm, 68 * mm)
@@ -142,7 +141,7 @@ def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int,
             row = by_no.get(item.no) or ItemRow(no=item.no, rating=None)
             if row.conflict:
                 style.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), WARN_FILL))
-            rows.append([para(str(item.no), "cell_c"), para(esc(short_text(item.text)), "cell"),
+            rows.append([para(str(item.no), "cell_c"), para(item_markup(catalogue, item), "cell"),
                          para(rating_cell(row), "cell_c"),
                          para(esc("、".join(row.methods)) or "—", "cell"),
                          para(_note(row), "cell")])
