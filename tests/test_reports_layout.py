@@ -18,7 +18,7 @@ from zhashui_inspector.reports.county import county_summary, render_report
 from zhashui_inspector.reports.data import CountyData
 from zhashui_inspector.reports.layout import NewPage, Outline, Para, ReportDoc, para
 from zhashui_inspector.reports.styles import FRAME_HEIGHT, esc
-from zhashui_inspector.reports.unit_report import ratings_by_area
+from zhashui_inspector.reports.unit_report import chinese_number, ratings_by_area
 from zhashui_inspector.reports.workfile_data import county_data
 
 HEADER = "页面测试"
@@ -64,8 +64,12 @@ def test_no_page_of_the_county_report_is_empty(demo_data: CountyData, tmp_path: 
              if not re.sub(f"{re.escape(title)}|全县汇总|{names}", "", page)]
     assert empty == []
     # each unit still starts on a page of its own: header, title, its first section
-    for unit in demo_data.units:
-        assert sum(page.startswith(f"{title}{unit.name}{unit.name}") for page in pages) == 1
+    # (the first under the heading of the units' part), numbered （一）, （二）…
+    for index, unit in enumerate(demo_data.units, 1):
+        lead = "四、各单位评估情况" if index == 1 else ""
+        number = f"（{chinese_number(index)}）"
+        assert sum(page.startswith(f"{title}{unit.name}{lead}{number}{unit.name}")
+                   for page in pages) == 1
 
 
 def page_with(pages: list[str], text: str) -> int:
@@ -100,7 +104,7 @@ def test_an_area_heading_moves_to_the_page_of_its_first_item(demo_data: CountyDa
     for room in (100, 160, 220):
         story = [Spacer(1, FRAME_HEIGHT - room), *ratings_by_area(unit, cat, 1)]
         pages = render(tmp_path, story, f"a{room}.pdf")
-        assert page_with(pages, "一、依法全面履行职能（得分率") == page_with(pages, first), room
+        assert page_with(pages, "（一）依法全面履行职能（得分率") == page_with(pages, first), room
 
 
 def test_a_paragraph_breaks_its_lines_once_for_each_width(
@@ -242,3 +246,20 @@ def test_the_blank_checklist_has_no_line_starting_with_a_comma(tmp_path: Path) -
     text = pdf_text(out)   # pdftotext's layout mode: each printed line as a line
     starts = [line for line in text.splitlines() if re.match(r"\s*[，。、；：？！）》]", line)]
     assert starts == []
+
+
+def test_headings_follow_the_official_hierarchy(demo_data: CountyData, tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    single = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
+                                            tmp_path / "u.pdf")))
+    sections = ["一、评估结果", "二、整改清单", "三、评定明细", "（一）依法全面履行职能",
+                "（九）强组织领导", "四、单位自评报告", "五、签字确认", "六、数据来源"]
+    assert [single.find(s) for s in sections] == sorted(single.find(s) for s in sections)
+    assert all(s in single for s in sections)
+    assert "三、评定明细（一）依法全面履行职能（得分率" in single   # an area under its section
+    county = squeeze(pdf_text(render_report(demo_data, tmp_path / "c.pdf")))
+    assert "三、评分规则" in county and county.count("四、各单位评估情况") == 1
+    for s in ("（一）县发改局", "1.评估结果", "2.整改清单", "3.评定明细", "（1）依法全面履行职能"):
+        assert s in county, s
+    assert "一、评估结果" not in county and "（一）依法全面履行职能" not in county
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 21)] == ["一", "十", "十二", "二十", "二十一"]

@@ -39,7 +39,13 @@ from zhashui_inspector.reports.output import check_folder
 from zhashui_inspector.reports.stamp import STAMP_SIZE
 from zhashui_inspector.reports.styles import FRAME_WIDTH, RED, esc, human_time
 from zhashui_inspector.reports.thumbnails import ThumbnailCache, thumbnails_for
-from zhashui_inspector.reports.unit_report import pct, policy_section, unit_section
+from zhashui_inspector.reports.unit_report import (
+    Numbering,
+    chinese_number,
+    pct,
+    policy_section,
+    unit_section,
+)
 
 COUNTY_TITLE = "法治政府建设示范单位复查验收评估报告"
 
@@ -70,11 +76,14 @@ def render_report(data: CountyData, out: Path, *,
         story += unit_section(first, data.catalogue, data.policy, level=0, thumbnails=thumbs[0])
     else:
         story += county_summary(data)
-        for unit, unit_thumbs in zip(data.units, thumbs, strict=True):
-            story += [NewPage(), RunningHeader(unit.name), Outline(unit.name, 0),
-                      para(esc(f"{unit.name}"), "title"), Rule(thickness=0.8)]
+        for index, (unit, unit_thumbs) in enumerate(zip(data.units, thumbs, strict=True), 1):
+            story += [NewPage(), RunningHeader(unit.name), Outline(unit.name, 0)]
+            if index == 1:
+                story.append(para("四、各单位评估情况", "h1"))
+            story += [para(esc(f"（{chinese_number(index)}）{unit.name}"), "title"),
+                      Rule(thickness=0.8)]
             story += unit_section(unit, data.catalogue, data.policy, level=0,
-                                  thumbnails=unit_thumbs)
+                                  thumbnails=unit_thumbs, numbering=Numbering(nested=True))
     if signature_box is not None:
         story.append(release_block(data, signature_box))
     doc.render(story)

@@ -4,6 +4,7 @@ the 整改清单, the self-report, sign-offs, source files and the evidence inde
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -128,9 +129,11 @@ def _note(row: ItemRow) -> str:
 
 
 def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int,
-                    lead: Sequence[Flowable] = ()) -> list[Flowable]:
+                    lead: Sequence[Flowable] = (),
+                    numbering: Numbering | None = None) -> list[Flowable]:
     """The rating of every item, one table per area, each area in the outline; `lead`
     (the section's heading) goes before the first area and stays with it."""
+    numbering = numbering or Numbering()
     by_no = {row.no: row for row in data.items}
     story: list[Flowable] = []
     head = [para(esc(t), "head") for t in ("序号", "指标", "评定", "核查方式", "意见及说明")]
@@ -145,7 +148,8 @@ def ratings_by_area(data: UnitData, catalogue: Catalogue, level: int,
                          para(rating_cell(row), "cell_c"),
                          para(esc("、".join(row.methods)) or "—", "cell"),
                          para(_note(row), "cell")])
-        title = f"{area.numeral}、{area.title}（得分率 {pct(data.score.areas.get(area.no))}）"
+        title = (f"{numbering.area(area.no)}{area.title}"
+                 f"（得分率 {pct(data.score.areas.get(area.no))}）")
         heading = [Outline(f"{area.numeral}、{area.title}", level), para(esc(title), "h2")]
         story += keep_with_table([*(lead if not story else ()), *heading],
                                  ItemTable(rows, colWidths=RATING_WIDTHS, repeatRows=1,
@@ -204,10 +208,36 @@ def policy_section(policy: Policy) -> list[Flowable]:
     return [para(esc(line), "small") for line in describe_policy(policy)]
 
 
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (up to 99)."""
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return digits[ones]
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """Heading numbers by the official hierarchy 一、 → （一） → 1. → （1）: a unit report's
+    sections are 一、 and its areas （一）; inside a county report, where the units are
+    （一）, （二）…, a unit's sections are 1. and its areas （1）."""
+
+    nested: bool = False
+
+    def section(self, n: int) -> str:
+        return f"{n}. " if self.nested else f"{chinese_number(n)}、"
+
+    def area(self, n: int) -> str:
+        return f"（{n}）" if self.nested else f"（{chinese_number(n)}）"
+
+
 def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level: int,
-                 thumbnails: Sequence[bytes | None] | None = None) -> list[Flowable]:
+                 thumbnails: Sequence[bytes | None] | None = None,
+                 numbering: Numbering | None = None) -> list[Flowable]:
     """Every part of one unit's report, with outline entries at `level` and below."""
     sub = level + 1
+    number = (numbering or Numbering()).section
 
     def heading(title: str) -> list[Flowable]:
         return [Outline(title, sub), para(esc(title), "h1")]
@@ -221,14 +251,16 @@ def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level:
         return keep_with_table([*heading(title), *body[:at]], body[at]) + body[at + 1:]
 
     story: list[Flowable] = provisional_banner(data, catalogue, policy)
-    story += section("一、评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm)])
+    story += section(f"{number(1)}评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm)])
     story += area_scores(data, catalogue, policy)
     story += [Spacer(1, 2 * mm),
               KeepTogether([para(esc("评分规则"), "h2"), *policy_section(policy)])]
-    story += section("二、整改清单", rectification_table(data, catalogue))
-    story += ratings_by_area(data, catalogue, sub + 1, lead=heading("三、评定明细"))
-    story += section("四、单位自评报告", self_report_section(data, catalogue.self_report_limit))
-    story += section("五、签字确认", signoff_table(data))
-    story += section("六、数据来源", sources_table(data))
+    story += section(f"{number(2)}整改清单", rectification_table(data, catalogue))
+    story += ratings_by_area(data, catalogue, sub + 1, lead=heading(f"{number(3)}评定明细"),
+                             numbering=numbering)
+    story += section(f"{number(4)}单位自评报告",
+                     self_report_section(data, catalogue.self_report_limit))
+    story += section(f"{number(5)}签字确认", signoff_table(data))
+    story += section(f"{number(6)}数据来源", sources_table(data))
     story += section("附录：佐证材料索引", evidence_table(data.evidence, thumbnails))
     return story
