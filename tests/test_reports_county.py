@@ -244,3 +244,26 @@ def test_reports_quote_each_item_in_full_with_its_errata(demo_data: CountyData,
         for erratum in cat.errata_for("item", item.no):
             assert squeeze(f"校注：{erratum.note}") in report, item.no
     assert "…" not in rect.replace("……", "")
+
+
+def test_a_unit_with_no_data_gets_one_statement_not_76_empty_rows(demo_data: CountyData,
+                                                                 tmp_path: Path) -> None:
+    names = ("县林业局", "县气象局")
+    empty, rated = (next(u for u in demo_data.units if u.name == n) for n in names)
+    empty = dataclasses.replace(_rated(empty, demo_data, {}), self_report="", evidence=(),
+                                signoffs=(), sources=())
+    county = dataclasses.replace(demo_data, units=(empty, rated))
+    out = render_report(county, tmp_path / "c.pdf")
+    pages = [squeeze(p) for p in pdf_text(out).split("\f")]
+    at = next(n for n, page in enumerate(pages) if "（一）县林业局" in page)
+    assert "本单位尚无评估数据" in pages[at] and "（二）县气象局" in pages[at + 1]
+    entries = outline(out)
+    start = next(i for i, (lvl, t, _p) in enumerate(entries) if lvl == 0 and t == "县林业局")
+    own = [t for _lvl, t, _p in entries[start + 1:next(
+        i for i, (lvl, t, _p) in enumerate(entries) if lvl == 0 and t == "县气象局")]]
+    assert own == ["1. 评估结果"]
+    # a unit whose file came back, though nothing is rated yet, still lists every item
+    came_back = dataclasses.replace(empty, sources=rated.sources)
+    text = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(came_back,)),
+                                          tmp_path / "u.pdf")))
+    assert "本单位尚无评估数据" not in text and "三、评定明细" in text

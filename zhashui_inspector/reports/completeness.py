@@ -128,3 +128,14 @@ def provisional_notice(data: UnitData, catalogue: Catalogue, area_rule: bool) ->
         text += (f"县委依法治县办已记录决定“{data.decision}”，但其依据的评定尚未完成，"
                  "须在上述事项处理后复核。")
     return text
+
+
+def has_no_data(data: UnitData) -> bool:
+    """Nothing came back for the unit: no rating, dispute, self-report, evidence,
+    sign-off or returned file."""
+    return (is_unassessed(data) and not data.self_report.strip() and not data.evidence
+            and not data.signoffs and not data.sources)
+
+
+NO_DATA = ("本单位尚无评估数据：县委依法治县办尚未收到其评估组或自查工作文件，"
+           "没有评定、自评报告和佐证材料，故不列评定明细；收到并导入后再生成报告。")
