@@ -215,14 +215,21 @@ def test_verify_cli_exit_codes(signed: Path, keys: tuple[Path, Path], tmp_path: 
     (office / "keys").mkdir(parents=True)
     shutil.copy(keys[1], office / "keys" / "office-cert.pem")
     assert main(["verify", str(signed), "--office", str(office)]) == 0
-    assert main(["verify", str(signed)]) == 1  # nothing trusted
-    assert "签名证书受信任：否" in capsys.readouterr().out
+    capsys.readouterr()
+    assert main(["verify", str(signed)]) == 1  # nothing trusted: said so, not "无效"
+    out = capsys.readouterr().out
+    assert "签名证书受信任：未核对（未指定信任的证书）" in out and "无效" not in out
+    assert "结论：签名完好，文件自签名以来未被改动；但未核对签发机关的证书" in out
     data = bytearray(signed.read_bytes())
     data[len(data) // 2] ^= 0x01
     modified = tmp_path / "modified.pdf"
     modified.write_bytes(bytes(data))
-    assert main(["verify", str(modified), "--trust", str(keys[1])]) == 1
-    assert "结论：无效" in capsys.readouterr().out
+    assert main(["verify", str(modified), "--office", str(office)]) == 1
+    out = capsys.readouterr().out
+    assert "结论：无效。签名后文件内容被修改" in out
+    assert "签名证书受信任：未核对（签名已不完整）" in out and "受信任：否" not in out
+    assert main(["verify", str(modified)]) == 1
+    assert "结论：无效。签名后文件内容被修改" in capsys.readouterr().out
 
 
 def test_certificate_from_a_ca_verifies_against_the_ca_root(unsigned: Path, keys: tuple[Path, Path],

@@ -39,6 +39,7 @@ class VerifyResult:
     whole_document: bool = False   # the signature covers every byte of the file
     trusted: bool = False          # the certificate chains to one of the trusted certs
     problem: str = ""              # why it failed, in Chinese
+    trust_given: bool = True       # a certificate to trust was given (--trust, --office)
 
     @property
     def ok(self) -> bool:
@@ -55,14 +56,27 @@ class VerifyResult:
 
         when = self.signing_time.astimezone().strftime("%Y-%m-%d %H:%M:%S %z") \
             if self.signing_time else "—"
+        unchanged = self.intact and self.valid and self.whole_document
+        if not self.trust_given:
+            trust = "未核对（未指定信任的证书）"
+        elif not (self.intact and self.valid):
+            trust = "未核对（签名已不完整）"
+        else:
+            trust = yes(self.trusted)
+        if self.ok:
+            verdict = "结论：有效。文件自签名以来未被改动，签名人为所信任的证书持有人。"
+        elif unchanged and not self.trust_given:
+            verdict = ("结论：签名完好，文件自签名以来未被改动；但未核对签发机关的证书，"
+                       "不能确认签名人（请用 --office 或 --trust 指定县委依法治县办的证书）。")
+        else:
+            verdict = f"结论：无效。{self.problem}"
         return [
             f"签名人：{self.signer or '—'}",
             f"签名时间：{when}",
             f"签名完整（签名后未改动）：{yes(self.intact and self.valid)}",
             f"覆盖整个文件：{yes(self.whole_document)}",
-            f"签名证书受信任：{yes(self.trusted)}",
-            "结论：有效。文件自签名以来未被改动，签名人为所信任的证书持有人。" if self.ok
-            else f"结论：无效。{self.problem}",
+            f"签名证书受信任：{trust}",
+            verdict,
         ]
 
 
@@ -287,6 +301,7 @@ def verify_pdf(path: Path, trust: list[Path]) -> VerifyResult:
             whole_document=whole,
             trusted=bool(status.trusted),
             problem=problem,
+            trust_given=bool(roots),
         )
         if problem:
             return result
