@@ -267,3 +267,28 @@ def test_a_unit_with_no_data_gets_one_statement_not_76_empty_rows(demo_data: Cou
     text = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(came_back,)),
                                           tmp_path / "u.pdf")))
     assert "本单位尚无评估数据" not in text and "三、评定明细" in text
+
+
+def test_the_rectification_list_calls_itself_a_list_and_the_hash_is_named(
+        demo_data: CountyData, tmp_path: Path) -> None:
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    box: dict[str, object] = {}
+    out = render_rectification(unit, demo_data.catalogue, tmp_path / "r.pdf", signature_box=box)
+    text = squeeze(pdf_text(out))
+    assert "本清单以县委依法治县办数字证书签名" in text and "verify清单文件.pdf" in text
+    assert "本报告" not in text
+    assert box["page"] == page_count(out) - 1   # the room for the stamp, on the last page
+    report = squeeze(pdf_text(render_report(demo_data, tmp_path / "c.pdf")))
+    assert f"创建标准校验值：{demo_data.catalogue.hash[:16]}" in report
+    assert "目录校验值" not in report
+
+
+def test_the_demo_help_counts_the_units_the_demo_makes(capsys: pytest.CaptureFixture[str],
+                                                      demo_file: Path) -> None:
+    from zhashui_inspector.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    with WorkFile.open(demo_file, readonly=True) as wf:
+        units = len(wf.units)
+    assert f"（{units} 个单位" in capsys.readouterr().out

@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_hand_back)
 
-    p = sub.add_parser("demo", help="生成演示工作文件（13 个单位，部分已评定并附证据）")
+    p = sub.add_parser("demo", help="生成演示工作文件（12 个单位：通知命名 13 次，县财政局两次；部分已评定并附证据）")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_demo)
 

@@ -112,7 +112,7 @@ def title_block(data: CountyData, title: str) -> list[Flowable]:
         para(esc(f"依据《{data.catalogue.title}》（{data.catalogue.source}）"), "doc_no"),
         Rule(),
         para(esc(f"工作安排：{stages}") if stages else "", "small"),
-        para(esc(f"报告生成时间：{human_time(data.generated_at)}　目录校验值："
+        para(esc(f"报告生成时间：{human_time(data.generated_at)}　创建标准校验值："
                  f"{data.catalogue.hash[:16]}"), "small"),
         Spacer(1, 3 * mm),
     ]
@@ -238,11 +238,12 @@ def release_block(data: CountyData, record: dict[str, Any]) -> Flowable:
     return release_note(data.office_name, record)
 
 
-def release_note(office_name: str, record: dict[str, Any]) -> Flowable:
-    """发布单位, how to verify, and the room where `sign_pdf` puts the visible stamp."""
+def release_note(office_name: str, record: dict[str, Any], document: str = "报告") -> Flowable:
+    """发布单位, how to verify, and the room where `sign_pdf` puts the visible stamp;
+    `document` is what the document calls itself (报告, 清单)."""
     text = (f"发布单位：{office_name}<br/>"
-            f"本报告以县委依法治县办数字证书签名（PAdES），签名后任何改动均可被检出。<br/>"
-            "核验方法：zhashui-inspector verify 报告文件.pdf --trust office-cert.pem")
+            f"本{document}以县委依法治县办数字证书签名（PAdES），签名后任何改动均可被检出。<br/>"
+            f"核验方法：zhashui-inspector verify {document}文件.pdf --trust office-cert.pem")
     return KeepTogether([Spacer(1, 8 * mm), para(esc_lines(text), "small"), Spacer(1, 3 * mm),
                          SignatureSpace(STAMP_SIZE, record)])
 

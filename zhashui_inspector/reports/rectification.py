@@ -138,6 +138,6 @@ def render_rectification(data: UnitData, catalogue: Catalogue, out: Path, *,
     if signature_box is not None:
         from zhashui_inspector.reports.county import release_note
 
-        story.append(release_note(office_name, signature_box))
+        story.append(release_note(office_name, signature_box, document="清单"))
     doc.render(story)
     return out
