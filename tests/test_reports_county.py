@@ -14,6 +14,7 @@ from reports_support import make_p12, outline, page_count, pdf_text, squeeze
 
 from zhashui_inspector.core.policy import score_unit
 from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.reports.completeness import nothing_to_list, progress_text
 from zhashui_inspector.reports.county import build_signed_report, render_report
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.rectification import items_to_fix, render_rectification
@@ -46,9 +47,10 @@ def test_county_report_summary_charts_and_units(demo_data: CountyData, tmp_path:
     assert top == ["全县汇总"] + [u.name for u in demo_data.units]
     pages = page_count(out)
     assert all(0 <= p < pages for *_x, p in entries)
-    # every unit has its nine areas in the outline
+    # every unit with anything to list has its nine areas in the outline
     areas = [t for lvl, t, _p in entries if lvl == 2]
-    assert len(areas) == 9 * len(demo_data.units)
+    listed = [u for u in demo_data.units if not nothing_to_list(u)]
+    assert listed and len(areas) == 9 * len(listed)
     assert f"第 {pages} 页 共 {pages} 页" in text
 
 
@@ -220,7 +222,7 @@ def test_a_decision_recorded_while_an_item_is_disputed_says_so(demo_data: County
     assert "县委依法治县办已记录决定“保留”，但其依据的评定尚未完成，须在上述事项处理后复核。" in first
     assert "记录时评定尚未完成（第30项评定分歧未裁定），须复核" in first
     assert f"计分指标{unit.score.applicable}项（不适用{na}项；第30项评定分歧未裁定，未计入）" in first
-    assert "75/76项（未评完：第30项评定分歧未裁定）" in first
+    assert "76/76项（第30项评定分歧未裁定）" in first
 
 
 def test_reports_quote_each_item_in_full_with_its_errata(demo_data: CountyData,
@@ -262,11 +264,17 @@ def test_a_unit_with_no_data_gets_one_statement_not_76_empty_rows(demo_data: Cou
     own = [t for _lvl, t, _p in entries[start + 1:next(
         i for i, (lvl, t, _p) in enumerate(entries) if lvl == 0 and t == "县气象局")]]
     assert own == ["1. 评估结果"]
-    # a unit whose file came back, though nothing is rated yet, still lists every item
+    # a unit whose file came back with nothing of it: the statement says so
     came_back = dataclasses.replace(empty, sources=rated.sources)
     text = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(came_back,)),
                                           tmp_path / "u.pdf")))
-    assert "本单位尚无评估数据" not in text and "三、评定明细" in text
+    assert "本单位尚无评定：已导入的工作文件中" in text and "三、评定明细" not in text
+    # anything at all of the unit (here one photo) and every item is listed
+    photo = next(u for u in demo_data.units if u.evidence).evidence[:1]
+    with_photo = dataclasses.replace(came_back, evidence=photo)
+    text = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(with_photo,)),
+                                          tmp_path / "p.pdf")))
+    assert "本单位尚无" not in text and "三、评定明细" in text
 
 
 def test_the_rectification_list_calls_itself_a_list_and_the_hash_is_named(
@@ -292,3 +300,22 @@ def test_the_demo_help_counts_the_units_the_demo_makes(capsys: pytest.CaptureFix
     with WorkFile.open(demo_file, readonly=True) as wf:
         units = len(wf.units)
     assert f"（{units} 个单位" in capsys.readouterr().out
+
+
+def test_a_disputed_item_counts_as_rated_as_the_office_window_counts_it(
+        demo_data: CountyData, tmp_path: Path) -> None:
+    """Every item rated, the inspectors disagreeing on item 30: the reports say 76 / 76
+    with the dispute named (the office window's 已评 says 76/76 too), not 75 / 76."""
+    def disputed(unit: UnitData) -> UnitData:
+        unit = _with_conflict(unit, 30)
+        return dataclasses.replace(unit, items=tuple(
+            dataclasses.replace(r, rating=None) if r.no == 30 else r for r in unit.items))
+
+    unit = disputed(_rated(demo_data.units[0], demo_data,
+                           {i.no: "达标" for i in demo_data.catalogue.items() if i.no != 30}))
+    assert progress_text(unit) == "76 / 76 项（第 30 项评定分歧未裁定）"
+    partly = disputed(_rated(unit, demo_data, {no: "达标" for no in range(1, 23)}))
+    assert progress_text(partly) == "23 / 76 项（未评完：尚有 53 项未评，第 30 项评定分歧未裁定）"
+    county = dataclasses.replace(demo_data, units=(unit, demo_data.units[1]))
+    text = squeeze(pdf_text(render_report(county, tmp_path / "c.pdf")))
+    assert "76/76" in text and "75/76" not in text   # the county summary

@@ -20,6 +20,12 @@ def unscored_disputes(data: UnitData) -> list[int]:
     return [row.no for row in data.items if row.conflict and row.rating is None]
 
 
+def rated_count(data: UnitData) -> int:
+    """Items the inspectors have rated, the disputed ones included (their merged rating
+    waits for the office): the figure the office window's 已评 shows too."""
+    return data.score.rated + len(unscored_disputes(data))
+
+
 def unrated_count(data: UnitData) -> int:
     """Items nobody has rated yet, the disputed ones not counted."""
     return max(0, data.score.total - data.score.rated - len(unscored_disputes(data)))
@@ -85,10 +91,12 @@ def suggested_text(data: UnitData) -> str:
 def progress_text(data: UnitData) -> str:
     """"22 / 76 项（未评完）" style progress, naming the disputed items."""
     score = data.score
-    text = f"{score.rated} / {score.total} 项"
+    text = f"{rated_count(data)} / {score.total} 项"
     if is_unassessed(data):
         return text + "（尚未评定）"
-    return text + (f"（未评完：{gaps(data)}）" if is_provisional(data) else "")
+    if not is_provisional(data):
+        return text
+    return text + (f"（未评完：{gaps(data)}）" if unrated_count(data) else f"（{gaps(data)}）")
 
 
 def scored_text(data: UnitData) -> str:
@@ -119,7 +127,7 @@ def provisional_notice(data: UnitData, catalogue: Catalogue, area_rule: bool) ->
         clauses.append(f"尚有 {data.open_conflicts} 处评估组成员之间的评定分歧未经县委依法治县办处理"
                        + (f"（{numbers(disputed_items(data))}）" if disputed_items(data) else ""))
     if unrated_count(data):
-        clauses.append(f"尚有 {unrated_count(data)} 项未评（已评定 {score.rated} / {score.total} 项）")
+        clauses.append(f"尚有 {unrated_count(data)} 项未评（已评定 {rated_count(data)} / {score.total} 项）")
     text = "注意：本单位" + "；".join(clauses) + "，以下得分与建议结果均为暂定，不能作为最终结论。"
     areas = unrated_areas(data, catalogue)
     if area_rule and areas:
@@ -130,12 +138,16 @@ def provisional_notice(data: UnitData, catalogue: Catalogue, area_rule: bool) ->
     return text
 
 
-def has_no_data(data: UnitData) -> bool:
-    """Nothing came back for the unit: no rating, dispute, self-report, evidence,
-    sign-off or returned file."""
-    return (is_unassessed(data) and not data.self_report.strip() and not data.evidence
-            and not data.signoffs and not data.sources)
+def nothing_to_list(data: UnitData) -> str:
+    """What the report says instead of the unit's 76 rows when every row would read
+    未评 — and nothing else came back for it (no self-report, evidence or sign-off);
+    "" when there is something to list."""
+    if not is_unassessed(data) or data.self_report.strip() or data.evidence or data.signoffs:
+        return ""
+    return NO_RATINGS if data.sources else NO_DATA
 
 
 NO_DATA = ("本单位尚无评估数据：县委依法治县办尚未收到其评估组或自查工作文件，"
            "没有评定、自评报告和佐证材料，故不列评定明细；收到并导入后再生成报告。")
+NO_RATINGS = ("本单位尚无评定：已导入的工作文件中还没有本单位的评定、自评报告和佐证材料，"
+              "故不列评定明细；评定后再生成报告。")

@@ -19,6 +19,7 @@ from zhashui_inspector.reports.completeness import (
     PROVISIONAL,
     is_provisional,
     is_unassessed,
+    rated_count,
     short_gaps,
     unrated_count,
 )
@@ -158,7 +159,7 @@ def county_summary(data: CountyData) -> list[Flowable]:
         decision = f"<b>{esc(unit.decision)}</b>" if unit.decision else "未决定"
         if unit.decision and is_provisional(unit):
             decision += '<br/><font size="7.5" color="#A61B1B">须复核</font>'
-        progress = f"{unit.score.rated}/{unit.score.total}"
+        progress = f"{rated_count(unit)}/{unit.score.total}"
         if is_unassessed(unit):
             progress += '<br/><font size="7.5">尚未评定</font>'
         elif is_provisional(unit):

@@ -15,10 +15,9 @@ from zhashui_inspector.core.policy import describe_policy
 from zhashui_inspector.reports.charts import area_chart
 from zhashui_inspector.reports.checklist import item_markup, signature_image
 from zhashui_inspector.reports.completeness import (
-    NO_DATA,
     gaps,
-    has_no_data,
     is_provisional,
+    nothing_to_list,
     progress_text,
     provisional_notice,
     scored_text,
@@ -252,9 +251,10 @@ def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level:
             return [CondPageBreak(35 * mm), *heading(title), *body]
         return keep_with_table([*heading(title), *body[:at]], body[at]) + body[at + 1:]
 
-    if has_no_data(data):  # one statement, not 76 rows of 未评
+    instead = nothing_to_list(data)
+    if instead:  # one statement, not 76 rows of 未评
         return section(f"{number(1)}评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm),
-                                               para(esc(NO_DATA), "body")])
+                                               para(esc(instead), "body")])
     story: list[Flowable] = provisional_banner(data, catalogue, policy)
     story += section(f"{number(1)}评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm)])
     story += area_scores(data, catalogue, policy)
