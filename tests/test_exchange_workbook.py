@@ -102,6 +102,7 @@ def test_a_row_that_leaves_the_ledger_keeps_the_offices_cells(office_dir: Path,
     book = office_dir / "master.xlsx"
     wb = load_workbook(book)
     wb["证据目录"]["J4"] = "已存档"
+    wb["证据目录"]["E4"].comment = Comment("原件在档案室", "办公室")
     wb.save(book)
     with WorkFile.open(zs) as wf:
         wf.remove_evidence(ev.id, "传错了")
@@ -109,6 +110,7 @@ def test_a_row_that_leaves_the_ledger_keeps_the_offices_cells(office_dir: Path,
     sheet = load_workbook(book)["证据目录"]
     assert (sheet["A4"].value, sheet["C4"].value, sheet["J4"].value) == (UNIT, None, "已存档")
     assert sheet["I4"].value == workbook.ORPHAN_MARK
+    assert sheet["E4"].comment.text == "原件在档案室"
 
 
 def test_text_from_returned_files_never_becomes_a_formula(office_dir: Path,

@@ -18,10 +18,14 @@ from zhashui_inspector.exchange import workbook_reader, workbook_writer
 
 SHEET, MEMO = "县财政局", "办公室备忘"
 COLUMNS, KEYS, FIRST_ROW = 12, (2,), 4      # a unit sheet: A–L, the key in C
+LAYOUT = workbook_reader.Layout(COLUMNS, KEYS, FIRST_ROW)
+YELLOW = PatternFill("solid", fgColor="FFFF00")   # the office's fill in this test
 
 
 def _skipped(row: int, col: int) -> bool:
-    return row >= FIRST_ROW and col <= COLUMNS and col - 1 not in KEYS
+    """Rows 4–39 have a key (C), and G10 the office's fill."""
+    return FIRST_ROW <= row < 40 and col <= COLUMNS and col - 1 not in KEYS \
+        and (row, col) != (10, 7)
 
 
 def _workbook() -> Any:
@@ -45,7 +49,8 @@ def _workbook() -> Any:
     ws["M6"].comment = Comment("已电话核实", "办公室")
     ws["M7"] = "规定原文"
     ws["M7"].hyperlink = "https://example.org/规定"
-    ws["F40"].fill = PatternFill("solid", fgColor="FFC7CE")   # styled, no value
+    ws["G10"].fill = YELLOW                                     # the office's highlight
+    ws["F40"].fill = PatternFill("solid", fgColor="FFC7CE")   # styled, no value, no key
     ws["C41"] = 38
     ws["A45"] = "制表：李"                                      # a note under the table
     ws["O45"] = "审核：王"
@@ -82,8 +87,7 @@ def _reference_last(path: Path) -> Path:
 
 
 def _load(path: Path) -> Any:
-    return workbook_reader.load(path, {SHEET: workbook_reader.skipped_cells(COLUMNS, KEYS,
-                                                                           FIRST_ROW)})
+    return workbook_reader.load(path, {SHEET: LAYOUT}, kept_fill=lambda fill: fill == YELLOW)
 
 
 def _cell(cell: Any) -> tuple[Any, ...]:
@@ -113,7 +117,9 @@ def test_only_the_cells_a_rewrite_replaces_are_left_out(tmp_path: Path,
         else:
             assert mine is not None and _cell(mine) == _cell(cell), (row, col)
     assert set(sheet._cells) <= set(want._cells)
-    assert len(left_out) == 36 * 11 + 1 + 1     # rows 4–39 but C; F40; A45
+    assert len(left_out) == 36 * 11 - 1     # rows 4–39 but C and G10; not F40 or A45
+    assert sheet["A45"].value == "制表：李" and sheet["F40"].fill.fgColor.rgb == "00FFC7CE"
+    assert sheet["G10"].value == "第10行第7列"
     assert sheet["M9"].value == '</c><c r="C9">看似标记的办公室备注'
     assert sheet.column_dimensions["A"].width == want.column_dimensions["A"].width
     assert {k: _cell(c) for k, c in ours[MEMO]._cells.items()} == \
@@ -153,9 +159,31 @@ def test_a_sheet_whose_cells_have_no_references_is_read_whole(tmp_path: Path) ->
 
 
 def test_the_cells_left_out_are_those_of_the_program_columns_below_the_header() -> None:
-    pattern = workbook_reader.skipped_cells(COLUMNS, KEYS, FIRST_ROW)
+    pattern = workbook_reader.skipped_cells(LAYOUT)
     cells = {ref: f'<c r="{ref}" s="1" t="s"><v>0</v></c>'.encode()
              for ref in ("A3", "L3", "A4", "B9", "C4", "C12", "D10", "L100", "M4", "AA4", "L1048576")}
     kept = {ref for ref, xml in cells.items() if pattern.sub(b"", xml) == xml}
     assert kept == {"A3", "L3", "C4", "C12", "M4", "AA4"}
     assert pattern.sub(b"", b'<c r="E5" s="3"/><c r="M5" s="3"/>') == b'<c r="M5" s="3"/>'
+
+
+def test_a_cell_with_a_kept_style_is_not_left_out() -> None:
+    pattern = workbook_reader.skipped_cells(LAYOUT, frozenset({7, 12}))
+    cells = b'<c r="E5" s="3"/><c r="F5" s="7"/><c r="G5" t="n" s="12"><v>1</v></c><c s="1" r="H5"/>'
+    assert pattern.sub(b"", cells) == b'<c r="F5" s="7"/><c r="G5" t="n" s="12"><v>1</v></c>'
+
+
+def test_a_row_is_cut_only_when_each_of_its_key_cells_has_a_value(tmp_path: Path) -> None:
+    layout = workbook_reader.Layout(9, (0, 1), FIRST_ROW)   # two keys, as 冲突 has
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws["A4"], ws["B4"], ws["C4"] = "县财政局", 5, "程序写的"
+    ws["A5"], ws["C5"] = "制表：李", "办公室写的"            # B5 empty: not the program's row
+    ws["B6"] = ""
+    ws["A6"], ws["C6"] = "说明", "也是办公室的"
+    path = tmp_path / "master.xlsx"
+    workbook_writer.save(wb, path)
+    sheet = workbook_reader.load(path, {SHEET: layout})[SHEET]
+    assert [sheet[ref].value for ref in ("A4", "B4", "C4", "A5", "C5", "A6", "C6")] == [
+        "县财政局", 5, None, "制表：李", "办公室写的", "说明", "也是办公室的"]

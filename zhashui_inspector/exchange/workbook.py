@@ -1,9 +1,11 @@
 """The master workbook: the program's sheets rewritten from the ledger, the office's kept.
 
 The program owns the sheets listed in workbook_sheets (by name) and, on each of them,
-the columns from A to its last column. Everything else is the office's and survives a
-rewrite: other sheets, columns to the right (they move with their row, matched by the
-row's key), widths, notes, print settings. Returned files' text is always written as
+the values of the columns from A to its last column. Everything else is the office's
+and survives a rewrite (workbook_kept): other sheets, columns to the right and the
+properties of a row (they move with their row, matched by the row's key), notes and
+fills on the program's cells, rows without a key such as notes under a table, widths,
+print settings. Returned files' text is always written as
 text (never a formula), cleaned of characters a worksheet cannot hold, and shortened
 with a visible mark beyond Excel's 32,767 characters (the ledger keeps it whole).
 
@@ -23,7 +25,6 @@ import os
 import re
 import zipfile
 from copy import copy
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.errors import ZhashuiError
-from zhashui_inspector.exchange import workbook_reader, workbook_writer
+from zhashui_inspector.exchange import workbook_kept, workbook_reader, workbook_writer
 from zhashui_inspector.exchange.ledger import Ledger
+from zhashui_inspector.exchange.workbook_kept import (
+    FIRST_ROW,
+    LINE_POINTS,
+    MAX_ROW_POINTS,
+    is_office_fill,
+    is_program_height,
+)
 from zhashui_inspector.exchange.workbook_sheets import (
     Column,
     SheetSpec,
@@ -48,7 +56,7 @@ from zhashui_inspector.exchange.workbook_sheets import (
 
 EXCEL_MAX_CHARS = 32767
 TRUNCATED_MARK = "…（已截断，全文见台账）"
-TITLE_ROW, SUBTITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
+TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 1, 2, 3
 KEEP_VERSIONS = 10
 ORPHAN_MARK = "（此行已不在台账中，保留办公室附加的内容）"
 FORMULA_START = ("=", "+", "-", "@")
@@ -145,8 +153,8 @@ def _load(path: Path, specs: list[SheetSpec]) -> Any:
                         f"总表“{path.name}”含有形状或文本框，本程序重写时无法保留；"
                         "请把它们移到另一个工作簿后重试（台账已保存）")
         return workbook_reader.load(path, {
-            spec.name: workbook_reader.skipped_cells(len(spec.columns), spec.key_columns,
-                                                     FIRST_ROW) for spec in specs})
+            spec.name: workbook_reader.Layout(len(spec.columns), spec.key_columns, FIRST_ROW)
+            for spec in specs}, kept_fill=is_office_fill)
     except WorkbookNotWritten:
         raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
@@ -171,42 +179,12 @@ def _check_layout(ws: Worksheet, spec: SheetSpec, adopting: bool = False) -> Non
 
 # ---- writing one sheet --------------------------------------------------------------------
 
-@dataclass
-class _Snapshot:
-    """One cell of the office's, to be put back after the program's cells are rewritten."""
-
-    value: Any
-    data_type: str
-    style: StyleArray
-    comment: Any
-    hyperlink: Any
-
-
-def _snap(cell: Cell) -> _Snapshot:
-    return _Snapshot(cell._value, cell.data_type, copy(cell._style), cell.comment,
-                     cell.hyperlink)
-
-
-def _restore(ws: Worksheet, row: int, col: int, snap: _Snapshot) -> None:
-    cell = Cell(ws, row=row, column=col, style_array=copy(snap.style))
-    cell._value = snap.value
-    cell.data_type = snap.data_type
-    ws._cells[(row, col)] = cell
-    if snap.comment is not None:
-        cell.comment = snap.comment
-    if snap.hyperlink is not None:
-        cell.hyperlink = copy(snap.hyperlink)
-
-
-def _key(values: list[Any], key_columns: tuple[int, ...], *,
-         as_written: bool = False) -> tuple[str, ...]:
-    """A row's key; `as_written`: of values about to be written, as their cells will
-    hold them (so it matches the key of the same row read back next time)."""
-    def text(value: Any) -> str:
-        if value is None:
-            return ""
-        return _cell_text(value) if as_written and isinstance(value, str) else str(value)
-    return tuple(text(values[c]) for c in key_columns)
+def _key(values: list[Any], key_columns: tuple[int, ...]) -> tuple[str, ...]:
+    """The key of a row about to be written, as its cells will hold it (so it matches
+    the key of the same row read back next time)."""
+    return tuple("" if values[c] is None else
+                 _cell_text(values[c]) if isinstance(values[c], str) else str(values[c])
+                 for c in key_columns)
 
 
 def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool) -> None:
@@ -214,15 +192,21 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
     for merged in list(ws.merged_cells.ranges):
         if merged.min_col <= ncols or merged.max_row >= FIRST_ROW:
             ws.unmerge_cells(str(merged))
-    office_cells, notes, loose = _take_office_cells(ws, spec)
+    written_top = {(TITLE_ROW, 1), (SUBTITLE_ROW, 1),
+                   *((HEADER_ROW, col) for col in range(1, ncols + 1))}
+    taken = workbook_kept.take(ws, spec, written_top)
     put = styles.put
     put(ws, TITLE_ROW, 1, spec.title, styles.title)
     put(ws, SUBTITLE_ROW, 1, spec.subtitle, styles.subtitle)
     for col, column in enumerate(spec.columns, 1):
         put(ws, HEADER_ROW, col, column.header, styles.header)
-    _fit_height(ws, HEADER_ROW, _wrap_widths(ws, [dataclasses.replace(c, wrap=True)
-                                                  for c in spec.columns]),
-                [c.header for c in spec.columns], minimum=2)
+    for row, top in taken.top.items():
+        workbook_kept.put_back(ws, row, top)
+    header_dims = ws.row_dimensions.get(HEADER_ROW)
+    if header_dims is None or is_program_height(header_dims.ht):
+        _fit_height(ws, HEADER_ROW, _wrap_widths(ws, [dataclasses.replace(c, wrap=True)
+                                                      for c in spec.columns]),
+                    [c.header for c in spec.columns], minimum=2)
     widths = _wrap_widths(ws, spec.columns)
     body = [styles.body(column) for column in spec.columns]
     row_no = FIRST_ROW
@@ -231,25 +215,31 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
             tag = spec.highlights.get((index, col))
             put(ws, row_no, col + 1, value,
                 body[col] if tag is None else styles.body(spec.columns[col], tag))
-        key = _key(values, spec.key_columns, as_written=True)
-        for col, snap in office_cells.pop(key, {}).items():
-            _restore(ws, row_no, col, snap)
-        for col, comment in notes.pop(key, {}).items():
-            ws._cells[(row_no, col)].comment = comment
-        _fit_height(ws, row_no, widths, values)
+        kept: workbook_kept.Kept | None = taken.by_key.pop(_key(values, spec.key_columns), None)
+        if kept is not None:
+            workbook_kept.put_back(ws, row_no, kept)
+        if kept is None or kept.dims is None or kept.dims.ht is None:
+            _fit_height(ws, row_no, widths, values)
         row_no += 1
-    for key, cells in office_cells.items():   # rows that left the ledger: keep the office's cells
-        for c, value in zip(spec.key_columns, key, strict=True):
+    orphan_col = max(c for c in range(ncols) if c not in spec.key_columns) + 1
+    loose = taken.loose
+    for kept in taken.by_key.values():   # rows not in the ledger (now)
+        if not spec.rows_leave:          # never were: a note typed into the key column
+            kept.cells.update((c, workbook_kept.snap(cell)) for c, cell in kept.key_cells.items())
+            loose.append((kept.row, kept))
+            continue
+        if not (kept.cells or kept.notes):
+            continue
+        for c, value in zip(spec.key_columns, kept.key_values, strict=True):
             put(ws, row_no, c + 1, value, body[c])
-        put(ws, row_no, ncols, ORPHAN_MARK, styles.subtitle)
-        for col, snap in cells.items():
-            _restore(ws, row_no, col, snap)
+        put(ws, row_no, orphan_col, ORPHAN_MARK, styles.subtitle)   # left it: say so
+        workbook_kept.put_back(ws, row_no, kept)
         row_no += 1
     last_data_row = row_no - 1
-    for old_row, cells in loose:   # rows without a key (notes under the table): stay put
+    for old_row, kept in sorted(loose, key=lambda item: item[0]):
+        # rows without a key (notes under the table): stay put
         row_no = max(row_no, old_row)  # unless the table has grown into them
-        for col, snap in cells.items():
-            _restore(ws, row_no, col, snap)
+        workbook_kept.put_back(ws, row_no, kept)
         row_no += 1
     ws.freeze_panes = spec.freeze
     last_col = ncols
@@ -263,46 +253,6 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{max(last_data_row, HEADER_ROW)}"
     if created:
         _first_layout(ws, spec.columns)
-
-
-def _take_office_cells(ws: Worksheet, spec: SheetSpec) -> tuple[
-        dict[tuple[str, ...], dict[int, _Snapshot]], dict[tuple[str, ...], dict[int, Any]],
-        list[tuple[int, dict[int, _Snapshot]]]]:
-    """Remove every cell of the program's area and every data-row cell; return the office's
-    data-row cells and the notes on program cells, keyed by their row's key, and the
-    office's cells of rows that have no key."""
-    ncols = len(spec.columns)
-    by_row: dict[int, dict[int, Cell]] = {}
-    for (row, col), cell in list(ws._cells.items()):
-        if row >= FIRST_ROW:
-            by_row.setdefault(row, {})[col] = cell
-            del ws._cells[(row, col)]
-        elif col <= ncols:
-            del ws._cells[(row, col)]
-    office_cells: dict[tuple[str, ...], dict[int, _Snapshot]] = {}
-    notes: dict[tuple[str, ...], dict[int, Any]] = {}
-    loose: list[tuple[int, dict[int, _Snapshot]]] = []
-    for row in sorted(by_row):
-        cells = by_row[row]
-        values = [cells[c + 1]._value if c + 1 in cells else None for c in range(ncols)]
-        key = _key(values, spec.key_columns)
-        extra = {c: _snap(cell) for c, cell in cells.items() if c > ncols
-                 and (cell._value is not None or cell.comment is not None or cell.has_style)}
-        if not any(key):
-            if extra:
-                loose.append((row, extra))
-            continue
-        if extra:
-            office_cells.setdefault(key, {}).update(extra)
-        commented = {c: cell.comment for c, cell in cells.items()
-                     if c <= ncols and cell.comment is not None}
-        if commented:
-            notes.setdefault(key, {}).update(commented)
-    return office_cells, notes, loose
-
-
-LINE_POINTS = 14.0   # one line of 10.5-point CJK text
-MAX_ROW_POINTS = 409.0  # Excel's limit
 
 
 def _wrap_widths(ws: Worksheet, columns: list[Column]) -> list[tuple[int, float]]:

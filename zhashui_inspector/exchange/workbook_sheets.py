@@ -45,6 +45,7 @@ class SheetSpec:
     rows: list[list[Any]] = field(default_factory=list)
     highlights: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> tag
     freeze: str = "A4"
+    rows_leave: bool = False    # a row can leave the ledger (else a row not in it is a note)
 
     @property
     def headers(self) -> list[str]:
@@ -71,7 +72,7 @@ def empty_specs(catalogue: Catalogue) -> list[SheetSpec]:
     areas = [f"{a.numeral}、{a.title}" for a in catalogue.areas]
     return [SheetSpec(SUMMARY, "", "", _summary_columns(areas), (1,)),
             *(SheetSpec(u.name, "", "", UNIT_COLUMNS, (2,)) for u in catalogue.units),
-            SheetSpec(EVIDENCE, "", "", EVIDENCE_COLUMNS, (0, 1, 6, 7)),
+            SheetSpec(EVIDENCE, "", "", EVIDENCE_COLUMNS, EVIDENCE_KEY),
             SheetSpec(CONFLICTS, "", "", CONFLICT_COLUMNS, (0, 1)),
             SheetSpec(ISSUED, "", "", ISSUED_COLUMNS, (6,)),
             SheetSpec(IMPORT_LOG, "", "", LOG_COLUMNS, (0,))]
@@ -191,11 +192,12 @@ EVIDENCE_COLUMNS = [
     Column("说明", 24, wrap=True), Column("大小（字节）", 12, number_format="#,##0"),
     Column("SHA-256", 23, wrap=True), Column("来源文件", 24, wrap=True), Column("提交人", 14, wrap=True),
 ]
+EVIDENCE_KEY = (0, 1, 6, 7)
 
 
 def _evidence(ledger: Ledger) -> SheetSpec:
     spec = SheetSpec(EVIDENCE, "佐证材料目录", "各单位自查和评估组交回文件中的佐证材料（内容保存在档案文件中）",
-                     EVIDENCE_COLUMNS, (0, 1, 6, 7))
+                     EVIDENCE_COLUMNS, EVIDENCE_KEY, rows_leave=True)
     order = {u.name: i for i, u in enumerate(ledger.catalogue.units)}
     rows = ledger.conn.execute(
         "SELECT e.unit, e.item_no, e.name, e.kind, e.caption, e.size, e.sha256, s.sha256,"

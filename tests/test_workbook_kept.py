@@ -1,0 +1,145 @@
+"""What the office adds inside the program's sheets survives a rewrite: notes under a
+table, fills and notes on the program's cells, hidden rows and its own row heights,
+which follow their row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exchange_support import do_import, hand_back, issue, rate_all
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from zhashui_inspector.exchange import conflicts
+from zhashui_inspector.exchange.office import Office
+
+UNIT = "县财政局"
+
+
+def _rewrite(office_dir: Path) -> None:
+    with Office.open(office_dir) as office:
+        with office.ledger.tx() as conn:
+            office.mark_pending(conn)
+        assert office.refresh_workbook() == ""
+
+
+def test_notes_under_a_table_stay_whole_in_the_programs_columns(office_dir: Path) -> None:
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    sheet = wb[UNIT]
+    last = sheet.max_row
+    sheet.cell(last + 6, 1, "说明：本表由办公室复核，李科长")
+    sheet.cell(last + 6, 1).font = Font(name="黑体", bold=True)
+    sheet.cell(last + 6, 1).comment = Comment("复核记录在档", "办公室")
+    sheet.cell(last + 7, 1, f"=COUNTA(E4:E{last})")
+    sheet.cell(last + 7, 4, "合计")
+    sheet.cell(last + 8, 3, "注：序号按创建标准")         # in the key column
+    sheet.cell(last + 8, 13, "办公室")
+    wb["冲突"]["A20"] = "制表：李"                 # a note in a key column of a two-key sheet
+    wb.save(book)
+
+    _rewrite(office_dir)
+
+    sheet = load_workbook(book)[UNIT]
+    assert sheet.cell(last + 6, 1).value == "说明：本表由办公室复核，李科长"
+    assert sheet.cell(last + 6, 1).font.name == "黑体" and sheet.cell(last + 6, 1).font.b
+    assert sheet.cell(last + 6, 1).comment.text == "复核记录在档"
+    assert sheet.cell(last + 7, 1).value == f"=COUNTA(E4:E{last})"
+    assert sheet.cell(last + 7, 4).value == "合计"
+    assert (sheet.cell(last + 8, 3).value, sheet.cell(last + 8, 13).value) == (
+        "注：序号按创建标准", "办公室")
+    assert sheet.cell(last + 8, 12).value is None        # not taken for a row that left
+    assert load_workbook(book)["冲突"]["A20"].value == "制表：李"
+
+
+def test_fills_and_notes_on_the_programs_cells_and_title_rows_survive(office_dir: Path,
+                                                                      tmp_path: Path) -> None:
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[1, 2])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    sheet = wb[UNIT]
+    yellow = PatternFill("solid", fgColor="FFFF00")
+    sheet["A5"].fill = yellow                                  # item 2
+    sheet["G3"].comment = Comment("评估意见以张三为准", "办公室")
+    sheet["A1"].comment = Comment("终稿", "办公室")
+    sheet["H1"] = "密级：内部"
+    sheet["C3"].fill = yellow
+    summary = wb["汇总"]
+    for col in range(1, 27):
+        summary.cell(5, col).fill = yellow                     # a whole highlighted row
+    unit_row = summary["B5"].value
+    wb.save(book)
+
+    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
+    rate_all(ls, UNIT, "未达标", items=[2])
+    do_import(office_dir, hand_back(ls, tmp_path / "ls1.sqlite"))
+
+    wb = load_workbook(book)
+    sheet = wb[UNIT]
+    assert (sheet["C5"].value, sheet["A5"].fill.fgColor.rgb) == (2, "00FFFF00")
+    assert sheet["A4"].fill.fgColor.rgb == "00000000"
+    assert sheet["E5"].value is None and sheet["L5"].value.startswith("待裁定")
+    assert sheet["G3"].comment.text == "评估意见以张三为准"
+    assert sheet["G3"].value == "评估意见"
+    assert sheet["A1"].comment.text == "终稿" and sheet["A1"].value.startswith(UNIT)
+    assert sheet["H1"].value == "密级：内部"
+    assert sheet["C3"].fill.fgColor.rgb == "00FFFF00"
+    assert sheet["D3"].fill.fgColor.rgb == "00DDEBF7"
+    summary = wb["汇总"]
+    row = next(r for r in range(4, 20) if summary.cell(r, 2).value == unit_row)
+    assert all(summary.cell(row, col).fill.fgColor.rgb == "00FFFF00" for col in range(1, 27))
+
+
+def test_hidden_rows_and_the_offices_heights_follow_their_row(office_dir: Path,
+                                                              tmp_path: Path) -> None:
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[12, 30])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
+    rate_all(ls, UNIT, "未达标", items=[12, 30])
+    do_import(office_dir, hand_back(ls, tmp_path / "ls1.sqlite"))
+    with Office.open(office_dir) as office:
+        conflicts.resolve(office, UNIT, 12, "达标", "以现场查看为准")
+        assert office.refresh_workbook() == ""
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    sheet = wb["冲突"]
+    assert [sheet.cell(r, 2).value for r in (4, 5)] == [12, 30]
+    sheet.auto_filter.add_filter_column(4, ["待解决"])
+    sheet.row_dimensions[4].hidden = True                       # the resolved one
+    sheet.row_dimensions[5].height = 60                         # the office's own height
+    unit = wb[UNIT]
+    fitted = unit.row_dimensions[5].height
+    unit.row_dimensions[5].height = 408.75     # a height of the program's, gone stale
+    wb.save(book)
+
+    ww = issue(office_dir, tmp_path / "ww.sqlite", holder="王五")   # item 5 sorts first
+    rate_all(ww, UNIT, "未达标", items=[5])
+    do_import(office_dir, hand_back(ww, tmp_path / "ww1.sqlite"))
+    rate_all(zs, UNIT, "达标", items=[5])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"))
+
+    wb = load_workbook(book)
+    sheet = wb["冲突"]
+    rows = {sheet.cell(r, 2).value: r for r in range(4, sheet.max_row + 1)}
+    assert list(rows) == [5, 12, 30]
+    hidden = {no: bool(sheet.row_dimensions[r].hidden) for no, r in rows.items()}
+    assert hidden == {5: False, 12: True, 30: False}
+    assert sheet.row_dimensions[rows[30]].height == 60
+    assert sheet.row_dimensions[rows[5]].height != 60
+    assert wb[UNIT].row_dimensions[5].height == fitted
+
+
+def test_which_fills_and_heights_are_the_programs() -> None:
+    from zhashui_inspector.exchange.workbook_kept import is_office_fill, is_program_height
+
+    assert not is_office_fill(PatternFill())
+    assert not is_office_fill(PatternFill("solid", fgColor="FFC7CE"))
+    assert not is_office_fill(PatternFill("solid", fgColor="FFDDEBF7"))   # as LibreOffice saves it
+    assert is_office_fill(PatternFill("solid", fgColor="FFFF00"))
+    assert is_office_fill(PatternFill("lightGray", fgColor="FFC7CE"))
+    assert [h for h in (None, 30, 43.5, 44, 57.75, 408.75, 409) if not is_program_height(h)] == []
+    assert [h for h in (15, 20, 25, 40, 60, 90) if is_program_height(h)] == []
