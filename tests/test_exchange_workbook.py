@@ -108,8 +108,10 @@ def test_a_row_that_leaves_the_ledger_keeps_the_offices_cells(office_dir: Path,
         wf.remove_evidence(ev.id, "传错了")
     do_import(office_dir, hand_back(zs, tmp_path / "2.sqlite"))
     sheet = load_workbook(book)["证据目录"]
-    assert (sheet["A4"].value, sheet["C4"].value, sheet["J4"].value) == (UNIT, None, "已存档")
-    assert sheet["I4"].value == workbook.ORPHAN_MARK
+    # what the row was: unit, item, file name, content and who handed it in
+    assert [sheet.cell(4, c).value for c in (1, 2, 3, 9, 10)] == [
+        UNIT, 4, "a.jpg", "张三（评估组）", "已存档"]
+    assert sheet["H4"].value == workbook.ORPHAN_MARK
     assert sheet["E4"].comment.text == "原件在档案室"
 
 

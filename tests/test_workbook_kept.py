@@ -1,6 +1,6 @@
 """What the office adds inside the program's sheets survives a rewrite: notes under a
-table, fills and notes on the program's cells, hidden rows and its own row heights,
-which follow their row."""
+table, fills and notes on the program's cells, notes on evidence rows across hand-backs,
+hidden rows and its own row heights, which follow their row."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.exchange import conflicts
 from zhashui_inspector.exchange.office import Office
 
@@ -91,6 +92,34 @@ def test_fills_and_notes_on_the_programs_cells_and_title_rows_survive(office_dir
     summary = wb["汇总"]
     row = next(r for r in range(4, 20) if summary.cell(r, 2).value == unit_row)
     assert all(summary.cell(row, col).fill.fgColor.rgb == "00FFFF00" for col in range(1, 27))
+
+
+def test_notes_on_evidence_stay_on_their_row_when_the_same_file_comes_back(
+        office_dir: Path, tmp_path: Path) -> None:
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    photo = tmp_path / "公示栏.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 10)
+    with WorkFile.open(zs) as wf:
+        wf.add_evidence(UNIT, photo, item_no=3, kind="图片")
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    evidence = wb["证据目录"]
+    assert evidence["C4"].value == "公示栏.jpg"
+    evidence["J3"] = "办公室核验"
+    evidence["J4"] = "已核，照片清晰"
+    evidence["C4"].comment = Comment("照片模糊，需重拍", "办公室")
+    wb.save(book)
+
+    for n in (2, 3):      # the same work file handed back again, twice
+        rate_all(zs, UNIT, "达标", items=[n])
+        do_import(office_dir, hand_back(zs, tmp_path / f"zs{n}.sqlite"))
+
+    evidence = load_workbook(book)["证据目录"]
+    assert evidence.max_row == 4                       # no rows of notes left behind
+    assert (evidence["C4"].value, evidence["J4"].value) == ("公示栏.jpg", "已核，照片清晰")
+    assert evidence["C4"].comment.text == "照片模糊，需重拍"
+    assert "zs3.sqlite" in evidence["H4"].value
 
 
 def test_hidden_rows_and_the_offices_heights_follow_their_row(office_dir: Path,

@@ -192,7 +192,9 @@ EVIDENCE_COLUMNS = [
     Column("说明", 24, wrap=True), Column("大小（字节）", 12, number_format="#,##0"),
     Column("SHA-256", 23, wrap=True), Column("来源文件", 24, wrap=True), Column("提交人", 14, wrap=True),
 ]
-EVIDENCE_KEY = (0, 1, 6, 7)
+# a piece of evidence across hand-backs: unit, item, file name, content and who handed
+# it in, not the hand-back it came in (来源文件 names that one, and changes every time)
+EVIDENCE_KEY = (0, 1, 2, 6, 8)
 
 
 def _evidence(ledger: Ledger) -> SheetSpec:
