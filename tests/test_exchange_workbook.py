@@ -207,6 +207,28 @@ def test_a_workbook_open_for_writing_elsewhere_is_detected_before_writing(
     assert not Path(f"{book}.part").exists()
 
 
+@pytest.mark.parametrize("lock", [".~lock.master.xlsx#", "~$master.xlsx"])
+def test_a_workbook_open_in_libreoffice_or_excel_is_left_alone(
+        office_dir: Path, tmp_path: Path, lock: str) -> None:
+    """LibreOffice and WPS (and Excel on a share) do not lock the file itself: the lock
+    file beside it is what tells, and a stale one is named so that it can be deleted."""
+    book = office_dir / "master.xlsx"
+    before = sha256(book)
+    (office_dir / lock).write_text("张三,host,user,03.12.2026 09:00,file:///x;", encoding="utf-8")
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[1])
+    batch = do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    assert [r.result for r in batch.results] == ["imported"]
+    assert batch.workbook_message.startswith("总表“master.xlsx”正被 Excel、WPS 或 LibreOffice 打开")
+    assert f"请删除“{lock}”后重试" in batch.workbook_message
+    assert sha256(book) == before and _pending(office_dir) == "1"
+
+    (office_dir / lock).unlink()      # closed (or the stale lock deleted)
+    with Office.open(office_dir) as office:
+        assert office.refresh_workbook() == ""
+    assert load_workbook(book)[UNIT]["E4"].value == "达标" and _pending(office_dir) == "0"
+
+
 def test_the_last_ten_versions_are_kept(office_dir: Path) -> None:
     with Office.open(office_dir) as office:
         for _ in range(12):

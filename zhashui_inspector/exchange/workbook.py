@@ -11,8 +11,9 @@ with a visible mark beyond Excel's 32,767 characters (the ledger keeps it whole)
 
 The new workbook goes to a temporary file in the same folder, is flushed, and replaces
 the old one in one step; the previous version is kept in workbook-history/ (the last
-ten). A workbook held open by Excel cannot be replaced: the user is told, nothing
-changes, and the next write tries again.
+ten). A workbook held open by Excel, or with the lock file of Excel, WPS or LibreOffice
+beside it, is not replaced: the user is told, nothing changes, and the next write tries
+again.
 """
 
 from __future__ import annotations
@@ -121,10 +122,27 @@ def check_adoptable(path: Path, catalogue: Catalogue) -> None:
 
 # ---- reading and checking -----------------------------------------------------------------
 
+def lock_files(target: Path) -> list[Path]:
+    """The lock files an office program leaves beside a workbook it has open:
+    LibreOffice and WPS `.~lock.NAME#`, Excel `~$NAME` (on a network share, or when
+    the file is not locked itself, they are all that tells)."""
+    return [lock for lock in (target.with_name(f".~lock.{target.name}#"),
+                              target.with_name(f"~${target.name}")) if lock.exists()]
+
+
+def open_elsewhere_message(target: Path, lock: Path) -> str:
+    return (f"总表“{target.name}”正被 Excel、WPS 或 LibreOffice 打开（旁边有锁定文件“{lock.name}”），"
+            "未作改动，台账已保存；请关闭该文件后点“立即写入总表”（或执行 office workbook），"
+            f"如果并没有打开它（程序曾意外退出），请删除“{lock.name}”后重试")
+
+
 def _check_unlocked(target: Path) -> None:
-    """Excel on Windows opens a workbook with a lock: writing to it fails right away."""
+    """Excel on Windows opens a workbook with a lock: writing to it fails right away.
+    Elsewhere only the office program's lock file beside it tells that it is open."""
     if not target.exists():
         return
+    for lock in lock_files(target):
+        raise WorkbookNotWritten(open_elsewhere_message(target, lock))
     try:
         with open(target, "r+b"):
             pass
