@@ -229,6 +229,25 @@ def test_a_workbook_open_in_libreoffice_or_excel_is_left_alone(
     assert load_workbook(book)[UNIT]["E4"].value == "达标" and _pending(office_dir) == "0"
 
 
+def test_a_workbook_with_broken_xml_is_reported_and_left_alone(office_dir: Path,
+                                                               tmp_path: Path) -> None:
+    book = office_dir / "master.xlsx"
+    with zipfile.ZipFile(book) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in members:
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data[: len(data) // 2]           # a sheet's XML cut off mid-way
+            zf.writestr(info, data)
+    before = sha256(book)
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[1])
+    batch = do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    assert [r.result for r in batch.results] == ["imported"]
+    assert batch.workbook_message.startswith("总表“master.xlsx”无法读取（文件损坏或不是 .xlsx），未作改动")
+    assert sha256(book) == before and _pending(office_dir) == "1"
+
+
 def test_the_last_ten_versions_are_kept(office_dir: Path) -> None:
     with Office.open(office_dir) as office:
         for _ in range(12):

@@ -175,7 +175,8 @@ def _load(path: Path, specs: list[SheetSpec]) -> Any:
             for spec in specs}, kept_fill=is_office_fill)
     except WorkbookNotWritten:
         raise
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+    # SyntaxError: XML that does not parse (ElementTree's ParseError, lxml's XMLSyntaxError)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, SyntaxError) as exc:
         raise WorkbookNotWritten(
             f"总表“{path.name}”无法读取（文件损坏或不是 .xlsx），未作改动；"
             "可从 workbook-history 文件夹恢复上一版本", detail=repr(exc)) from exc
