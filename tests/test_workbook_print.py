@@ -98,3 +98,33 @@ def test_no_printed_text_runs_past_its_column(office_dir: Path, tmp_path: Path) 
                     assert _units(cell.value) <= width, where
                 checked += 1
     assert checked > 100   # every sheet's text was looked at, hashes and names included
+
+
+def _margins(sheet: object) -> tuple[float, ...]:
+    m = sheet.page_margins  # type: ignore[attr-defined]
+    return (m.left, m.right, m.top, m.bottom, m.header, m.footer)
+
+
+def test_the_page_footer_and_header_have_room_to_print(office_dir: Path) -> None:
+    """The footer line (第 X 页，共 Y 页) prints between the footer margin and the bottom
+    one; a sheet with the margins earlier versions set gets the new ones, a sheet whose
+    margins the office set keeps them."""
+    from openpyxl.worksheet.page import PageMargins
+
+    from zhashui_inspector.exchange.office import Office
+
+    book_path = office_dir / "master.xlsx"
+    book = load_workbook(book_path)
+    for sheet in book.worksheets:
+        left, right, top, bottom, header, footer = _margins(sheet)
+        assert bottom - footer >= 0.35 and top - header >= 0.25, sheet.title
+    book[UNIT].page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)  # earlier
+    book["汇总"].page_margins = PageMargins(left=1, right=1, top=1, bottom=1.2, footer=0.6)
+    book.save(book_path)
+    with Office.open(office_dir) as office:
+        with office.ledger.tx() as conn:
+            office.mark_pending(conn)
+        assert office.refresh_workbook() == ""
+    book = load_workbook(book_path)
+    assert _margins(book[UNIT]) == _margins(book["冲突"])
+    assert _margins(book["汇总"]) == (1, 1, 1, 1.2, 0.5, 0.6)

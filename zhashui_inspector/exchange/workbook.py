@@ -272,6 +272,8 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{max(last_data_row, HEADER_ROW)}"
     if created:
         _first_layout(ws, spec.columns)
+    elif _margins_key(ws.page_margins) == _EARLIER_MARGINS:
+        ws.page_margins = _margins()   # as the program once set them: the footer was cut off
 
 
 def _wrap_widths(ws: Worksheet, columns: list[Column]) -> list[tuple[int, float]]:
@@ -315,6 +317,21 @@ def _units(line: str) -> float:
     return len(line) + (len(line.encode("utf-8", "replace")) - len(line)) / 2
 
 
+# inches; the footer line (about 0.15 in) between the footer margin and the bottom one
+_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.7, "header": 0.3, "footer": 0.3}
+# what earlier versions set, which left 0.1 in for the footer (openpyxl's default 0.5)
+_EARLIER_MARGINS = (0.4, 0.4, 0.5, 0.6, 0.5, 0.5)
+
+
+def _margins() -> PageMargins:
+    return PageMargins(**_MARGINS)
+
+
+def _margins_key(margins: PageMargins) -> tuple[float, ...]:
+    return tuple(round(float(getattr(margins, side) or 0), 3)
+                 for side in ("left", "right", "top", "bottom", "header", "footer"))
+
+
 def _first_layout(ws: Worksheet, columns: list[Column]) -> None:
     """Widths and print setup for a sheet the program just created (the office's stay)."""
     for col, column in enumerate(columns, 1):
@@ -325,7 +342,7 @@ def _first_layout(ws: Worksheet, columns: list[Column]) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{TITLE_ROW}:{HEADER_ROW}"
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.page_margins = _margins()
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
