@@ -353,4 +353,5 @@ def test_a_kill_during_the_merge_leaves_a_readable_workbook(office_dir: Path, tm
     assert not Path(f"{book}.part").exists()
     assert len(list((office_dir / "archive").iterdir())) == 2
     sheet = load_workbook(book)[UNIT]
-    assert (sheet["E4"].value, sheet["L4"].value) == (None, "待裁定：张三：达标；李四：未达标")
+    assert (sheet["E4"].value, sheet["L4"].value) == (
+        "待定（评定分歧未裁定）", "待裁定：张三：达标；李四：未达标")

@@ -79,16 +79,18 @@ def test_round_trip_cell_by_cell(office_dir: Path, tmp_path: Path) -> None:
     assert czj[:11] == [2, UNIT, "部门", "2020年、2021年", 70, 3, 1, 1, 1, 1, 96.6]
     assert czj[11:20] == [100.0] * 8 + [75.0]          # area 9: (6 + 1.5) / 10
     decided_at, last_import = czj[23], czj[25]
-    assert czj[20:25] == ["黄牌", "黄牌", "第九领域得分率不足", decided_at, "逾期"]
+    # one item still disputed: the suggestion is provisional, the decision is not
+    assert czj[20:25] == ["黄牌（暂定）", "黄牌", "第九领域得分率不足", decided_at, "逾期"]
     assert decided_at.startswith("20") and last_import.startswith("20")
-    assert summary["U5"].fill.fgColor.rgb == "00FFEB9C"  # 黄牌 coloured
+    assert summary["U5"].fill.fgColor.rgb == "00000000"  # a provisional 黄牌: no outcome colour
+    assert summary["V5"].fill.fgColor.rgb == "00FFEB9C"  # the decided 黄牌 coloured
     xlz = _row(summary, 9)
     assert xlz[:11] == [6, "下梁镇", "镇", "2020年", 10, 0, 0, 0, 66, 0, 100.0]
     assert _row(summary, 4)[4:11] == [0, 0, 0, 0, 76, 0, None]
 
     unit = wb[UNIT]
     assert unit["A1"].value == "县财政局（部门，2020、2021年度命名）逐项评定"
-    assert unit["A2"].value == ("已评 75/76 项　得分率 96.6%　建议：黄牌　处理决定：黄牌"
+    assert unit["A2"].value == ("已评 75/76 项　得分率 96.6%　建议：黄牌（暂定，未评完）　处理决定：黄牌"
                                 "　待解决分歧 1 项　有逾期交回的文件")
     assert _row(unit, 3) == ["领域", "方面", "序号", "指标内容", "评定结果", "核查方式", "评估意见",
                              "不适用理由", "单位说明", "佐证数量", "评估人员", "分歧"]
@@ -103,7 +105,7 @@ def test_round_trip_cell_by_cell(office_dir: Path, tmp_path: Path) -> None:
                                  "本局无市场准入职能", 0, "张三、李四", None]
     assert _row(unit, 8)[1] == "2. （原文缺标题）"                    # the gap stays a gap
     assert _row(unit, 10)[9] == 1                                  # item 7: the unit's document
-    assert _row(unit, 74)[4:] == [None, "听取汇报、实地查看", None, None, None, 0, "张三、李四",
+    assert _row(unit, 74)[4:] == ["待定（评定分歧未裁定）", "听取汇报、实地查看", None, None, None, 0, "张三、李四",
                                   "待裁定：张三：基本达标；李四：达标"]
     assert _row(unit, 75)[4:] == ["未达标", "查阅资料、实地查看", "台账缺失", None, None, 0,
                                   "张三、李四",

@@ -82,7 +82,7 @@ def test_fills_and_notes_on_the_programs_cells_and_title_rows_survive(office_dir
     sheet = wb[UNIT]
     assert (sheet["C5"].value, sheet["A5"].fill.fgColor.rgb) == (2, "00FFFF00")
     assert sheet["A4"].fill.fgColor.rgb == "00000000"
-    assert sheet["E5"].value is None and sheet["L5"].value.startswith("待裁定")
+    assert sheet["E5"].value == "待定（评定分歧未裁定）" and sheet["L5"].value.startswith("待裁定")
     assert sheet["G3"].comment.text == "评估意见以张三为准"
     assert sheet["G3"].value == "评估意见"
     assert sheet["A1"].comment.text == "终稿" and sheet["A1"].value.startswith(UNIT)

@@ -128,3 +128,35 @@ def test_the_page_footer_and_header_have_room_to_print(office_dir: Path) -> None
     book = load_workbook(book_path)
     assert _margins(book[UNIT]) == _margins(book["冲突"])
     assert _margins(book["汇总"]) == (1, 1, 1, 1.2, 0.5, 0.6)
+
+
+def test_open_conflicts_and_provisional_suggestions_read_so_on_paper(office_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    """Black-and-white print shows no fills: an open disagreement is written 待定, and the
+    suggestion of a unit not fully rated is marked 暂定 and not painted as an outcome."""
+    from exchange_support import rate_all
+
+    zs = issue(office_dir, tmp_path / "zs.sqlite", holder="张三", units=[UNIT, "县气象局"])
+    rate_all(zs, UNIT, "达标")                       # every item of 县财政局
+    rate_all(zs, "县气象局", "达标", items=[1])        # one item of 县气象局
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = load_workbook(office_dir / "master.xlsx")
+    summary = book["汇总"]
+    header = [c.value for c in summary[3]]
+    col = header.index("建议结果") + 1
+    rows = {summary.cell(r, 2).value: r for r in range(4, summary.max_row + 1)}
+    done, partial = summary.cell(rows[UNIT], col), summary.cell(rows["县气象局"], col)
+    assert done.value in ("保留", "黄牌", "停牌", "摘牌") and done.fill.fgColor.rgb != "00000000"
+    assert partial.value.endswith("（暂定）") and partial.fill.fgColor.rgb == "00000000"
+    assert "（暂定，未评完）" in book["县气象局"]["A2"].value
+    assert "暂定" not in book[UNIT]["A2"].value
+
+    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
+    rate_all(ls, UNIT, "未达标", items=[30])
+    do_import(office_dir, hand_back(ls, tmp_path / "ls1.sqlite"))
+    book = load_workbook(office_dir / "master.xlsx")
+    sheet = book[UNIT]
+    assert sheet["C33"].value == 30 and sheet["E33"].value == "待定（评定分歧未裁定）"
+    assert "（暂定，未评完）" in sheet["A2"].value
+    summary = book["汇总"]
+    assert summary.cell(rows[UNIT], col).value.endswith("（暂定）")

@@ -411,6 +411,8 @@ class _Styles:
             elif tag in ("conflict", "late"):
                 fill = PatternFill("solid", fgColor="FFC7CE" if tag == "conflict" else "FCE4D6")
                 font = Font(name=FONT_NAME, size=10.5, bold=True, color="9C0006")
+            elif tag == "provisional":   # a suggestion that is not final: no outcome colour
+                font = Font(name=FONT_NAME, size=10.5, italic=True, color="595959")
             elif tag == "rejected":
                 font = Font(name=FONT_NAME, size=10.5, bold=True, color="C00000")
             elif tag and tag.startswith("rating:") and tag[7:] in RATING_COLOURS:

@@ -23,6 +23,10 @@ EVIDENCE = "证据目录"
 CONFLICTS = "冲突"
 ISSUED = "下发记录"
 IMPORT_LOG = "导入记录"
+# an item inspectors still disagree on, as the reports print it (not blank, which on
+# paper reads as 未评)
+PENDING = "待定（评定分歧未裁定）"
+PROVISIONAL = "（暂定）"     # after the suggestion of a unit not fully rated, as the reports
 RESULT_TEXT = {"imported": "已导入", "replaced": "已导入（替换较早交回）", "unchanged": "未变化",
                "superseded": "已忽略（较早交回）", "rejected": "拒收"}
 
@@ -104,7 +108,7 @@ def _summary_columns(areas: list[str]) -> list[Column]:
             Column("未评或待裁定", 9, wrap=True), Column("待解决分歧", 8, wrap=True),
             Column("得分率（%）", 9, wrap=True, number_format="0.0"),
             *(Column(a, 8, wrap=True, number_format="0.0") for a in areas),
-            Column("建议结果", 9), Column("处理决定", 9), Column("决定理由", 22, wrap=True),
+            Column("建议结果", 9, wrap=True), Column("处理决定", 9), Column("决定理由", 22, wrap=True),
             Column("决定时间", 11, wrap=True), Column("逾期交回", 8),
             Column("最近导入", 11, wrap=True)]
 
@@ -126,14 +130,15 @@ def _summary(ledger: Ledger, views: list[UnitView], as_of: str, round_name: str)
                view.count("不适用"), view.count(None), view.open_conflicts,
                _pct(view.score.overall),
                *(_pct(view.score.areas.get(a.no)) for a in catalogue.areas),
-               view.score.suggested or "", decision.outcome if decision else "",
+               _suggestion(view), decision.outcome if decision else "",
                decision.reason if decision else "", _when(decision.decided_at) if decision else "",
                "逾期" if view.late else "", _when(view.last_import)]
         spec.rows.append(row)
         suggested_col = first_area + len(areas)
         for col in (suggested_col, suggested_col + 1):
             if row[col]:
-                spec.highlights[(index, col)] = f"outcome:{row[col]}"
+                final = col != suggested_col or not _provisional(view)
+                spec.highlights[(index, col)] = f"outcome:{row[col]}" if final else "provisional"
         if view.open_conflicts:
             spec.highlights[(index, 9)] = "conflict"
         if view.late:
@@ -141,11 +146,22 @@ def _summary(ledger: Ledger, views: list[UnitView], as_of: str, round_name: str)
     return spec
 
 
+def _provisional(view: UnitView) -> bool:
+    """Not every item rated (an open disagreement counts as not rated)."""
+    return not view.score.complete or view.open_conflicts > 0
+
+
+def _suggestion(view: UnitView) -> str:
+    suggested = view.score.suggested or ""
+    return suggested + PROVISIONAL if suggested and _provisional(view) else suggested
+
+
 # ---- one sheet per unit ----------------------------------------------------------------
 
 UNIT_COLUMNS = [
     Column("领域", 16, wrap=True), Column("方面", 18, wrap=True), Column("序号", 6),
-    Column("指标内容", 48, wrap=True), Column("评定结果", 9), Column("核查方式", 12, wrap=True),
+    Column("指标内容", 48, wrap=True), Column("评定结果", 9, wrap=True),
+    Column("核查方式", 12, wrap=True),
     Column("评估意见", 32, wrap=True), Column("不适用理由", 20, wrap=True),
     Column("单位说明", 20, wrap=True), Column("佐证数量", 7), Column("评估人员", 12, wrap=True),
     Column("分歧", 22, wrap=True),
@@ -156,7 +172,10 @@ def _unit_sheet(catalogue: Catalogue, view: UnitView) -> SheetSpec:
     score = view.score
     pct = "—" if score.overall is None else f"{score.overall:.1f}%"
     decided = view.decision.outcome if view.decision else "未决定"
-    subtitle = (f"已评 {score.rated}/{score.total} 项　得分率 {pct}　建议：{score.suggested or '—'}"
+    suggested = score.suggested or "—"
+    if score.suggested and _provisional(view):
+        suggested += "（暂定，未评完）"
+    subtitle = (f"已评 {score.rated}/{score.total} 项　得分率 {pct}　建议：{suggested}"
                 f"　处理决定：{decided}　待解决分歧 {view.open_conflicts} 项")
     if view.late:
         subtitle += "　有逾期交回的文件"
@@ -174,7 +193,9 @@ def _unit_sheet(catalogue: Catalogue, view: UnitView) -> SheetSpec:
         else:
             flag = ""
         spec.rows.append([f"{area.numeral}、{area.title}", f"{sub.no}. {sub.display_title}",
-                          item.no, cat_item.text, item.rating or "", "、".join(item.methods),
+                          item.no, cat_item.text,
+                          PENDING if item.conflict == "open" else item.rating or "",
+                          "、".join(item.methods),
                           item.comment, item.reason, item.unit_note, item.evidence_count,
                           "、".join(item.inspectors), flag])
         if item.conflict == "open":
