@@ -8,6 +8,7 @@ from exchange_support import do_import, hand_back, issue
 from openpyxl import load_workbook
 
 from zhashui_inspector.core.workfile import WorkFile
+from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.exchange.workbook import _lines, _units
 
 UNIT = "县财政局"
@@ -41,7 +42,6 @@ def test_rows_grow_with_long_comments_and_headers(office_dir: Path, tmp_path: Pa
 def test_conflicts_left_pending_by_a_cut_off_import_are_refreshed_on_open(
         office_dir: Path, tmp_path: Path) -> None:
     from zhashui_inspector.exchange import conflicts
-    from zhashui_inspector.exchange.office import Office
 
     zs = issue(office_dir, tmp_path / "zs.sqlite", holder="张三")
     ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
@@ -111,7 +111,6 @@ def test_the_page_footer_and_header_have_room_to_print(office_dir: Path) -> None
     margins the office set keeps them."""
     from openpyxl.worksheet.page import PageMargins
 
-    from zhashui_inspector.exchange.office import Office
 
     book_path = office_dir / "master.xlsx"
     book = load_workbook(book_path)
@@ -160,3 +159,31 @@ def test_open_conflicts_and_provisional_suggestions_read_so_on_paper(office_dir:
     assert "（暂定，未评完）" in sheet["A2"].value
     summary = book["汇总"]
     assert summary.cell(rows[UNIT], col).value.endswith("（暂定）")
+
+
+def test_text_longer_than_the_tallest_row_is_cut_visibly_with_the_whole_in_a_note(
+        office_dir: Path, tmp_path: Path) -> None:
+    """A row holds 409 pt (29 lines): beyond that Excel would cut the text off in print
+    without a sign. The cell ends with a mark instead, its note holds the whole text."""
+    from zhashui_inspector.exchange import workbook
+
+    long_comment = "现场查看台账，" + "抽查案卷记录不全，" * 80
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    with WorkFile.open(zs) as wf:
+        wf.update_item(UNIT, 1, rating="基本达标", comment=long_comment)
+        wf.update_item(UNIT, 2, rating="达标", comment="短评")
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    for _ in range(2):     # the note is the program's: rewritten, not kept as the office's
+        sheet = load_workbook(office_dir / "master.xlsx")[UNIT]
+        shown = sheet["G4"].value
+        assert shown.startswith("现场查看台账，") and shown.endswith("字，全文见本格批注）")
+        omitted = int(shown.rsplit("以下省略 ", 1)[1].split(" ")[0])
+        assert shown.index("……（以下省略") + omitted == len(long_comment)
+        assert workbook._lines(shown, 31) <= workbook.MAX_LINES
+        assert sheet["G4"].comment.text == long_comment
+        assert sheet.row_dimensions[4].height == workbook.MAX_ROW_POINTS
+        assert sheet["G5"].value == "短评" and sheet["G5"].comment is None
+        with Office.open(office_dir) as office:
+            with office.ledger.tx() as conn:
+                office.mark_pending(conn)
+            assert office.refresh_workbook() == ""

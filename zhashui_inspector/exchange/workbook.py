@@ -7,7 +7,8 @@ properties of a row (they move with their row, matched by the row's key), notes 
 fills on the program's cells, rows without a key such as notes under a table, widths,
 print settings. Returned files' text is always written as
 text (never a formula), cleaned of characters a worksheet cannot hold, and shortened
-with a visible mark beyond Excel's 32,767 characters (the ledger keeps it whole).
+with a visible mark beyond what the tallest row prints (the whole text then in the
+cell's note) and beyond Excel's 32,767 characters (the ledger keeps it whole).
 
 The new workbook goes to a temporary file in the same folder, is flushed, and replaces
 the old one in one step; the previous version is kept in workbook-history/ (the last
@@ -31,6 +32,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -237,8 +239,10 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
         kept: workbook_kept.Kept | None = taken.by_key.pop(_key(values, spec.key_columns), None)
         if kept is not None:
             workbook_kept.put_back(ws, row_no, kept)
-        if kept is None or kept.dims is None or kept.dims.ht is None:
-            _fit_height(ws, row_no, widths, values)
+        own_height = kept is not None and kept.dims is not None and kept.dims.ht is not None
+        for index in _fit_height(ws, row_no, widths, values, set_height=not own_height):
+            if index not in spec.key_columns:
+                _shorten(ws, row_no, index + 1, values[index], dict(widths)[index], styles)
         row_no += 1
     orphan_col = max(c for c in range(ncols) if c not in spec.key_columns) + 1
     loose = taken.loose
@@ -289,19 +293,49 @@ def _wrap_widths(ws: Worksheet, columns: list[Column]) -> list[tuple[int, float]
 
 
 def _fit_height(ws: Worksheet, row: int, widths: list[tuple[int, float]], values: list[Any],
-                minimum: int = 1) -> None:
-    """Set the row tall enough for its wrapped text (`widths` from `_wrap_widths`).
+                minimum: int = 1, set_height: bool = True) -> list[int]:
+    """Set the row tall enough for its wrapped text (`widths` from `_wrap_widths`), and
+    return the indexes of the values that need more than a row can hold.
 
     Neither Excel nor LibreOffice reliably grows rows for wrapped text in a file written
     by a program, and a printout with clipped comments is useless to the office.
     """
     lines = minimum
+    too_long = []
     for index, width in widths:
         value = values[index] if index < len(values) else None
         if isinstance(value, str) and value:
-            lines = max(lines, _lines(value[:4000], width))
-    if lines > 1:
+            needed = _lines(value[:4000], width)
+            if needed > MAX_LINES:
+                too_long.append(index)
+            lines = max(lines, needed)
+    if lines > 1 and set_height:
         ws.row_dimensions[row].height = min(MAX_ROW_POINTS, lines * LINE_POINTS + 2)
+    return too_long
+
+
+MAX_LINES = int((MAX_ROW_POINTS - 2) // LINE_POINTS)   # what a row of 409 pt holds
+NOTE_MARK = "……（以下省略 {} 字，全文见本格批注）"
+
+
+def _shorten(ws: Worksheet, row: int, col: int, text: str, width: float,
+             styles: _Styles) -> None:
+    """Cut a text too long for the tallest row, with a visible mark, so that the printout
+    shows where it stops; the whole text goes into the cell's note (unless the office has
+    a note there), and the ledger keeps it anyway."""
+    low, high = 0, len(text)
+    while low < high:    # the longest start of the text that fits with the mark
+        mid = (low + high + 1) // 2
+        if _lines(text[:mid] + NOTE_MARK.format(len(text) - mid), width) <= MAX_LINES:
+            low = mid
+        else:
+            high = mid - 1
+    cell = ws._cells[(row, col)]
+    note = cell.comment
+    styles.put(ws, row, col, text[:low] + NOTE_MARK.format(len(text) - low), cell._style)
+    if note is None:
+        note = Comment(_cell_text(text), workbook_kept.PROGRAM_AUTHOR, height=400, width=480)
+    ws._cells[(row, col)].comment = note
 
 
 def _lines(text: str, width: float) -> int:
