@@ -187,3 +187,17 @@ def test_text_longer_than_the_tallest_row_is_cut_visibly_with_the_whole_in_a_not
             with office.ledger.tx() as conn:
                 office.mark_pending(conn)
             assert office.refresh_workbook() == ""
+
+
+def test_the_longest_start_that_fits_is_found_across_paragraphs() -> None:
+    from zhashui_inspector.exchange import workbook
+
+    for text in ("法" * 900, "短\n" * 40, ("一段话。" * 7 + "\n") * 12, "a\n" + "法" * 500,
+                 "法" * 300 + "\n" + "法" * 300):
+        cut = workbook._fitting_start(text, 31, workbook.NOTE_MARK)
+        shown = text[:cut] + workbook.NOTE_MARK.format(len(text) - cut)
+        assert workbook._lines(shown, 31) <= workbook.MAX_LINES, text[:10]
+        # at most a few characters short (the mark's count taken at its widest)
+        longer = text[:cut + 3] + workbook.NOTE_MARK.format(len(text) - cut - 3)
+        assert cut == len(text) or workbook._lines(longer, 31) > workbook.MAX_LINES \
+            or "\n" in text[cut:cut + 3]

@@ -242,7 +242,8 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
         own_height = kept is not None and kept.dims is not None and kept.dims.ht is not None
         for index in _fit_height(ws, row_no, widths, values, set_height=not own_height):
             if index not in spec.key_columns:
-                _shorten(ws, row_no, index + 1, values[index], dict(widths)[index], styles)
+                _shorten(ws, row_no, index + 1, values[index], dict(widths)[index], styles,
+                         spec.columns[index].note_if_cut)
         row_no += 1
     orphan_col = max(c for c in range(ncols) if c not in spec.key_columns) + 1
     loose = taken.loose
@@ -316,26 +317,56 @@ def _fit_height(ws: Worksheet, row: int, widths: list[tuple[int, float]], values
 
 MAX_LINES = int((MAX_ROW_POINTS - 2) // LINE_POINTS)   # what a row of 409 pt holds
 NOTE_MARK = "……（以下省略 {} 字，全文见本格批注）"
+LEDGER_MARK = "……（以下省略 {} 字，全文见台账）"
 
 
 def _shorten(ws: Worksheet, row: int, col: int, text: str, width: float,
-             styles: _Styles) -> None:
+             styles: _Styles, with_note: bool) -> None:
     """Cut a text too long for the tallest row, with a visible mark, so that the printout
-    shows where it stops; the whole text goes into the cell's note (unless the office has
-    a note there), and the ledger keeps it anyway."""
-    low, high = 0, len(text)
-    while low < high:    # the longest start of the text that fits with the mark
-        mid = (low + high + 1) // 2
-        if _lines(text[:mid] + NOTE_MARK.format(len(text) - mid), width) <= MAX_LINES:
-            low = mid
-        else:
-            high = mid - 1
+    shows where it stops; `with_note`: the whole text goes into the cell's note (unless
+    the office has a note there). The ledger keeps it anyway."""
+    mark = NOTE_MARK if with_note else LEDGER_MARK
+    cut = _fitting_start(text, width, mark)
     cell = ws._cells[(row, col)]
     note = cell.comment
-    styles.put(ws, row, col, text[:low] + NOTE_MARK.format(len(text) - low), cell._style)
-    if note is None:
+    styles.put(ws, row, col, text[:cut] + mark.format(len(text) - cut), cell._style)
+    if note is None and with_note:
         note = Comment(_cell_text(text), workbook_kept.PROGRAM_AUTHOR, height=400, width=480)
     ws._cells[(row, col)].comment = note
+
+
+def _fitting_start(text: str, width: float, mark: str) -> int:
+    """The length of the longest start of `text` (but a few characters) that wraps to
+    MAX_LINES lines at most with `mark` (formatted with the count left out) after it:
+    counted paragraph by paragraph, then character by character within the paragraph
+    where it stops, the mark's count taken at its widest."""
+    mark_units = _units(mark.format(len(text)))
+    used = start = 0
+    cut = len(text)
+    for paragraph in text.split("\n"):
+        room = (MAX_LINES - used) * width - mark_units
+        if _units(paragraph) <= room:    # this paragraph and the mark fit
+            need = max(1, math.ceil(_units(paragraph) / width))
+            if used + need >= MAX_LINES:    # it fills the row: the mark after it
+                cut = start + len(paragraph)
+                break
+            used += need
+            start += len(paragraph) + 1
+            continue
+        low, high = 0, len(paragraph)
+        while low < high:
+            mid = (low + high + 1) // 2
+            if _units(paragraph[:mid]) <= room:
+                low = mid
+            else:
+                high = mid - 1
+        cut = start + low
+        if room >= 0:
+            return cut    # it fits by the count above
+        break
+    while cut > 0 and _lines(text[:cut] + mark.format(len(text) - cut), width) > MAX_LINES:
+        cut -= 1    # the mark did not fit after the last paragraph: it goes on that one
+    return cut
 
 
 def _lines(text: str, width: float) -> int:

@@ -37,6 +37,10 @@ class Column:
     width: float
     wrap: bool = False
     number_format: str = ""
+    # a text cut for the tallest row goes whole into the cell's note; not for the lists
+    # the program composes (the ledger has them, and a note on every row of a sheet
+    # would make the workbook slow to write)
+    note_if_cut: bool = True
 
 
 @dataclass
@@ -163,8 +167,9 @@ UNIT_COLUMNS = [
     Column("指标内容", 48, wrap=True), Column("评定结果", 9, wrap=True),
     Column("核查方式", 12, wrap=True),
     Column("评估意见", 32, wrap=True), Column("不适用理由", 20, wrap=True),
-    Column("单位说明", 20, wrap=True), Column("佐证数量", 7), Column("评估人员", 12, wrap=True),
-    Column("分歧", 22, wrap=True),
+    Column("单位说明", 20, wrap=True), Column("佐证数量", 7),
+    Column("评估人员", 12, wrap=True, note_if_cut=False),
+    Column("分歧", 22, wrap=True, note_if_cut=False),
 ]
 
 
