@@ -202,20 +202,24 @@ def test_the_workbook_holds_text_as_text_and_nothing_too_long(hostile: dict[str,
         for name in zf.namelist():
             if name.startswith("xl/worksheets/"):
                 assert not re.search(rb"<f[ >]", zf.read(name)), name   # no formula anywhere
-    texts = []
+    texts, notes = [], []
     for ws in load_workbook(book).worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", cell.coordinate
-                if isinstance(cell.value, str):
-                    units = len(cell.value.encode("utf-16-le")) // 2
-                    assert units <= EXCEL_MAX_CHARS, (ws.title, cell.coordinate)
-                    texts.append(cell.value)
+                for text, kept in ((cell.value, texts),
+                                   (cell.comment.text if cell.comment else None, notes)):
+                    if isinstance(text, str):
+                        units = len(text.encode("utf-16-le")) // 2
+                        assert units <= EXCEL_MAX_CHARS, (ws.title, cell.coordinate)
+                        kept.append(text)
     joined = "\n".join(texts)
     for formula in hf.FORMULAS:
         assert formula.strip("\t\r") in joined            # shown, as text
     assert hf.SQL in joined
-    assert any(t.endswith(TRUNCATED_MARK) for t in texts)
+    # the 10 MB comment: its cell shows what a row prints, its note what a note holds
+    assert any(t.endswith("全文见本格批注）") for t in texts)
+    assert any(n.endswith(TRUNCATED_MARK) for n in notes)
 
 
 def _rows_of(office: Path, holder: str, table: str) -> list[tuple[Any, ...]]:
