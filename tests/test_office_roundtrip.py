@@ -90,7 +90,8 @@ def test_round_trip_cell_by_cell(office_dir: Path, tmp_path: Path) -> None:
 
     unit = wb[UNIT]
     assert unit["A1"].value == "县财政局（部门，2020、2021年度命名）逐项评定"
-    assert unit["A2"].value == ("已评 75/76 项　得分率 96.6%　建议：黄牌（暂定，未评完）　处理决定：黄牌"
+    # the disputed item is rated (as the office window and the reports count it)
+    assert unit["A2"].value == ("已评 76/76 项　得分率 96.6%　建议：黄牌（暂定，分歧未裁定）　处理决定：黄牌"
                                 "　待解决分歧 1 项　有逾期交回的文件")
     assert _row(unit, 3) == ["领域", "方面", "序号", "指标内容", "评定结果", "核查方式", "评估意见",
                              "不适用理由", "单位说明", "佐证数量", "评估人员", "分歧"]

@@ -156,7 +156,9 @@ def test_open_conflicts_and_provisional_suggestions_read_so_on_paper(office_dir:
     book = load_workbook(office_dir / "master.xlsx")
     sheet = book[UNIT]
     assert sheet["C33"].value == 30 and sheet["E33"].value == "待定（评定分歧未裁定）"
-    assert "（暂定，未评完）" in sheet["A2"].value
+    # every item rated, one disputed: 76 of 76 rated, provisional for the dispute
+    assert sheet["A2"].value.startswith("已评 76/76 项")
+    assert "（暂定，分歧未裁定）" in sheet["A2"].value
     summary = book["汇总"]
     assert summary.cell(rows[UNIT], col).value.endswith("（暂定）")
 

@@ -177,10 +177,13 @@ def _unit_sheet(catalogue: Catalogue, view: UnitView) -> SheetSpec:
     score = view.score
     pct = "—" if score.overall is None else f"{score.overall:.1f}%"
     decided = view.decision.outcome if view.decision else "未决定"
+    # an item the inspectors disagree on is rated, its result waits for the office's
+    # ruling: counted as the office window's 已评 and the reports count it
+    rated = score.rated + sum(1 for i in view.items if i.conflict == "open" and i.rating is None)
     suggested = score.suggested or "—"
     if score.suggested and _provisional(view):
-        suggested += "（暂定，未评完）"
-    subtitle = (f"已评 {score.rated}/{score.total} 项　得分率 {pct}　建议：{suggested}"
+        suggested += "（暂定，未评完）" if rated < score.total else "（暂定，分歧未裁定）"
+    subtitle = (f"已评 {rated}/{score.total} 项　得分率 {pct}　建议：{suggested}"
                 f"　处理决定：{decided}　待解决分歧 {view.open_conflicts} 项")
     if view.late:
         subtitle += "　有逾期交回的文件"
