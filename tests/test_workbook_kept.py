@@ -139,7 +139,7 @@ def test_hidden_rows_and_the_offices_heights_follow_their_row(office_dir: Path,
     assert [sheet.cell(r, 2).value for r in (4, 5)] == [12, 30]
     sheet.auto_filter.add_filter_column(4, ["待解决"])
     sheet.row_dimensions[4].hidden = True                       # the resolved one
-    sheet.row_dimensions[5].height = 60                         # the office's own height
+    sheet.row_dimensions[5].height = 120                        # the office's own height
     unit = wb[UNIT]
     fitted = unit.row_dimensions[5].height
     unit.row_dimensions[5].height = 408.75     # a height of the program's, gone stale
@@ -157,8 +157,8 @@ def test_hidden_rows_and_the_offices_heights_follow_their_row(office_dir: Path,
     assert list(rows) == [5, 12, 30]
     hidden = {no: bool(sheet.row_dimensions[r].hidden) for no, r in rows.items()}
     assert hidden == {5: False, 12: True, 30: False}
-    assert sheet.row_dimensions[rows[30]].height == 60
-    assert sheet.row_dimensions[rows[5]].height != 60
+    assert sheet.row_dimensions[rows[30]].height == 120
+    assert sheet.row_dimensions[rows[5]].height != 120
     assert wb[UNIT].row_dimensions[5].height == fitted
 
 
@@ -172,3 +172,25 @@ def test_which_fills_and_heights_are_the_programs() -> None:
     assert is_office_fill(PatternFill("lightGray", fgColor="FFC7CE"))
     assert [h for h in (None, 30, 43.5, 44, 57.75, 408.75, 409) if not is_program_height(h)] == []
     assert [h for h in (15, 20, 25, 40, 60, 90) if is_program_height(h)] == []
+
+
+def test_a_height_saved_by_libreoffice_still_grows_with_a_longer_text(office_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    """LibreOffice and WPS save a height on every row, a one-line one on most: kept as the
+    office's, it must not hold a row to one line when a long comment arrives later."""
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[3])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    unit = wb[UNIT]
+    row = next(r for r in range(4, unit.max_row + 1) if unit.cell(r, 3).value == 3)
+    unit.row_dimensions[row].height = 12.8          # as LibreOffice writes a one-line row
+    unit.row_dimensions[row].hidden = False
+    wb.save(book)
+
+    with WorkFile.open(zs) as wf:
+        wf.update_item(UNIT, 3, comment="台账齐全，抽查三卷，" * 40)
+    do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"))
+    height = load_workbook(book)[UNIT].row_dimensions[row].height
+    assert height is not None and height > 100        # the comment's lines, not one

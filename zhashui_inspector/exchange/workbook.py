@@ -239,11 +239,15 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
         kept: workbook_kept.Kept | None = taken.by_key.pop(_key(values, spec.key_columns), None)
         if kept is not None:
             workbook_kept.put_back(ws, row_no, kept)
-        own_height = kept is not None and kept.dims is not None and kept.dims.ht is not None
-        for index in _fit_height(ws, row_no, widths, values, set_height=not own_height):
+        for index in _fit_height(ws, row_no, widths, values):
             if index not in spec.key_columns:
                 _shorten(ws, row_no, index + 1, values[index], dict(widths)[index], styles,
                          spec.columns[index].note_if_cut)
+        if kept is not None and kept.dims is not None and kept.dims.ht is not None:
+            # the office's height, never lower than the text needs: LibreOffice and WPS
+            # save a one-line height on every row, which a longer text must still outgrow
+            dims = ws.row_dimensions[row_no]
+            dims.height = max(kept.dims.ht, dims.height or 0)
         row_no += 1
     orphan_col = max(c for c in range(ncols) if c not in spec.key_columns) + 1
     loose = taken.loose
@@ -294,7 +298,7 @@ def _wrap_widths(ws: Worksheet, columns: list[Column]) -> list[tuple[int, float]
 
 
 def _fit_height(ws: Worksheet, row: int, widths: list[tuple[int, float]], values: list[Any],
-                minimum: int = 1, set_height: bool = True) -> list[int]:
+                minimum: int = 1) -> list[int]:
     """Set the row tall enough for its wrapped text (`widths` from `_wrap_widths`), and
     return the indexes of the values that need more than a row can hold.
 
@@ -310,7 +314,7 @@ def _fit_height(ws: Worksheet, row: int, widths: list[tuple[int, float]], values
             if needed > MAX_LINES:
                 too_long.append(index)
             lines = max(lines, needed)
-    if lines > 1 and set_height:
+    if lines > 1:
         ws.row_dimensions[row].height = min(MAX_ROW_POINTS, lines * LINE_POINTS + 2)
     return too_long
 
