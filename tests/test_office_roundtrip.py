@@ -13,6 +13,7 @@ from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.exchange.conflicts import decide, resolve
 from zhashui_inspector.exchange.office import Office
 from zhashui_inspector.exchange.report_data import county_data
+from zhashui_inspector.exchange.status import office_status
 
 UNIT = "县财政局"
 
@@ -65,6 +66,10 @@ def test_round_trip_cell_by_cell(office_dir: Path, tmp_path: Path) -> None:
         resolve(office, UNIT, 72, "未达标", "台账确有缺失")
         decide(office, UNIT, "黄牌", "第九领域得分率不足")
         assert office.refresh_workbook() == ""
+        # the status the window and the command line show counts as the workbook does
+        czj_status = next(u for u in office_status(office).units if u.name == UNIT)
+    assert (czj_status.rated, czj_status.inspected, czj_status.unrated) == (75, 76, 0)
+    assert czj_status.provisional and czj_status.suggestion == "黄牌（暂定，尚有 1 项分歧未解决）"
 
     wb = load_workbook(office_dir / "master.xlsx")
     assert wb.sheetnames == ["汇总", "县发改局", "县财政局", "县林业局", "县交通局", "县气象局",

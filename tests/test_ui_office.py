@@ -112,6 +112,9 @@ def test_tables_show_units_log_and_conflicts(window, qtmodeltester) -> None:  # 
         UNIT, "10/76", "100.0%", "保留（暂定，尚有 66 项未评、1 项分歧未解决）", "未决定", "1",
         "逾期", "2"]   # item 10 is disputed
     assert _cell(units, 1, 8).startswith("20")
+    # a provisional suggestion is not painted as an outcome; a decision is
+    background = qt.Qt.ItemDataRole.BackgroundRole
+    assert units.data(units.index(1, 3), background) is None
     assert _cell(units, 0, 1) == "0/76" and _cell(units, 0, 2) == "—"
     assert [_cell(window.log_model, r, 2) for r in range(2)] == ["已导入", "已导入"]
     assert window.tabs.tabText(2) == "评定分歧（1 项待解决）"

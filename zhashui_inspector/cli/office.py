@@ -270,7 +270,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print("单位\t已评\t得分率\t建议\t决定\t待解决分歧\t逾期\t最近导入")
     for u in status.units:
         score = "—" if u.score is None else f"{u.score:.1f}%"
-        print(f"{u.name}\t{u.rated}/{u.total}\t{score}\t{u.suggested or '—'}\t"
+        print(f"{u.name}\t{u.inspected}/{u.total}\t{score}\t{u.suggestion}\t"
               f"{u.decision or '—'}\t{u.open_conflicts}\t{'逾期' if u.late else ''}\t"
               f"{u.last_import[:16].replace('T', ' ') or '—'}")
     return 0

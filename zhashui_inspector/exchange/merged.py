@@ -98,6 +98,14 @@ class UnitView:
     def count(self, rating: str | None) -> int:
         return sum(1 for i in self.items if i.rating == rating)
 
+    @property
+    def inspected(self) -> int:
+        """Items the inspectors have rated: those with a merged rating and those still in
+        dispute (rated, their result waiting for the office's ruling). The office window,
+        the command line, the workbook and the reports all count 已评 so."""
+        return self.score.rated + sum(
+            1 for i in self.items if i.conflict == "open" and i.rating is None)
+
 
 def current_sources(ledger: Ledger) -> list[SourceRow]:
     return [SourceRow(r["id"], r["sha256"], r["file_id"], r["file_name"], r["holder"], r["role"],

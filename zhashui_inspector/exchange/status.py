@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zhashui_inspector.core.policy import suggestion_text
 from zhashui_inspector.core.records import ROLE_LABELS
 from zhashui_inspector.exchange.ledger import Ledger
 from zhashui_inspector.exchange.merged import unit_views
@@ -18,7 +19,7 @@ if TYPE_CHECKING:   # the office's module writes the workbook, whose sheets read
 @dataclass(frozen=True)
 class UnitStatus:
     name: str
-    rated: int
+    rated: int         # items with a merged rating (those the score counts)
     total: int
     score: float | None
     area_scores: dict[str, float | None]
@@ -29,6 +30,23 @@ class UnitStatus:
     last_import: str
     late: bool
     sources: int
+    inspected: int       # items the inspectors rated: `rated` and those still in dispute
+
+    @property
+    def unrated(self) -> int:
+        """Items no inspector has rated."""
+        return self.total - self.inspected
+
+    @property
+    def provisional(self) -> bool:
+        """Items unrated or in dispute: the score and the suggestion can change still."""
+        return self.unrated > 0 or self.open_conflicts > 0
+
+    @property
+    def suggestion(self) -> str:
+        """The suggested outcome as screens and the command line show it: "黄牌", or
+        "黄牌（暂定，尚有 54 项未评）" while provisional, or "—"."""
+        return suggestion_text(self.suggested, self.unrated, self.open_conflicts)
 
 
 @dataclass(frozen=True)
@@ -80,7 +98,7 @@ def office_status(office: Office) -> OfficeStatus:
             decision=view.decision.outcome if view.decision else None,
             decision_reason=view.decision.reason if view.decision else "",
             open_conflicts=view.open_conflicts, last_import=view.last_import, late=view.late,
-            sources=len(view.sources)))
+            sources=len(view.sources), inspected=view.inspected))
     return OfficeStatus(office.ledger.office_name, office.current_round().name,
                         office.workbook_pending, units)
 

@@ -177,9 +177,7 @@ def _unit_sheet(catalogue: Catalogue, view: UnitView) -> SheetSpec:
     score = view.score
     pct = "—" if score.overall is None else f"{score.overall:.1f}%"
     decided = view.decision.outcome if view.decision else "未决定"
-    # an item the inspectors disagree on is rated, its result waits for the office's
-    # ruling: counted as the office window's 已评 and the reports count it
-    rated = score.rated + sum(1 for i in view.items if i.conflict == "open" and i.rating is None)
+    rated = view.inspected
     suggested = score.suggested or "—"
     if score.suggested and _provisional(view):
         suggested += "（暂定，未评完）" if rated < score.total else "（暂定，分歧未裁定）"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from zhashui_inspector.core.records import RoundStage
 from zhashui_inspector.exchange.status import UnitStatus
-from zhashui_inspector.ui.office_models import rated_text, suggestion, unrated
+from zhashui_inspector.ui.office_models import rated_text
 from zhashui_inspector.ui.qt import (
     QComboBox,
     QDate,
@@ -64,10 +64,10 @@ class DecisionDialog(QDialog):
         self.setMinimumWidth(460)
         score = "—" if unit.score is None else f"{unit.score:.1f}%"
         summary = QLabel(self.tr("{0}：已评 {1} 项，得分率 {2}，程序建议：{3}").format(
-            unit.name, rated_text(unit), score, suggestion(unit)))
+            unit.name, rated_text(unit), score, unit.suggestion))
         summary.setWordWrap(True)
-        missing = unrated(unit)
-        self.complete = not missing and not unit.open_conflicts
+        missing = unit.unrated
+        self.complete = not unit.provisional
         self.outcome = QComboBox()
         self.outcome.addItems(list(outcomes))
         self.outcome.setPlaceholderText(self.tr("请选择处理结果"))

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from zhashui_inspector.core.catalogue import Policy
-from zhashui_inspector.core.policy import suggestion_text
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.exchange.conflicts import Conflict, list_conflicts
 from zhashui_inspector.exchange.office import Office, Round
@@ -173,31 +172,15 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def inspected(unit: UnitStatus) -> int:
-    """Items the inspectors have rated: an item in dispute is rated, just not settled (its
-    merged rating, and so the score, waits for the office's resolution)."""
-    return min(unit.total, unit.rated + unit.open_conflicts)
-
-
-def unrated(unit: UnitStatus) -> int:
-    """Items no inspector has rated."""
-    return unit.total - inspected(unit)
-
-
 def rated_text(unit: UnitStatus) -> str:
-    return f"{inspected(unit)}/{unit.total}"
+    return f"{unit.inspected}/{unit.total}"
 
 
 def rated_tip(unit: UnitStatus) -> str:
-    text = f"已评 {inspected(unit)}/{unit.total} 项"
+    text = f"已评 {unit.inspected}/{unit.total} 项"
     if unit.open_conflicts:
         text += f"，其中 {unit.open_conflicts} 项评定有分歧、待解决，暂不计入得分"
     return text
-
-
-def suggestion(unit: UnitStatus) -> str:
-    """The suggested outcome, marked 暂定 while items are unrated or in dispute."""
-    return suggestion_text(unit.suggested, unrated(unit), unit.open_conflicts)
 
 
 def unit_columns() -> list[Column]:
@@ -205,7 +188,9 @@ def unit_columns() -> list[Column]:
         Column("单位", lambda u: u.name),
         Column("已评", rated_text, numeric=True, tip=rated_tip),
         Column("得分率", lambda u: _pct(u.score), numeric=True),
-        Column("建议", suggestion, lambda u: OUTCOME_COLOURS.get(u.suggested or "")),
+        # a provisional suggestion is not painted as an outcome (the workbook greys it too)
+        Column("建议", lambda u: u.suggestion,
+               lambda u: None if u.provisional else OUTCOME_COLOURS.get(u.suggested or "")),
         Column("处理决定", lambda u: u.decision or "未决定",
                lambda u: OUTCOME_COLOURS.get(u.decision or "")),
         Column("待解决分歧", lambda u: str(u.open_conflicts) if u.open_conflicts else "",
