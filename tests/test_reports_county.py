@@ -268,7 +268,7 @@ def test_a_unit_with_no_data_gets_one_statement_not_76_empty_rows(demo_data: Cou
     came_back = dataclasses.replace(empty, sources=rated.sources)
     text = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(came_back,)),
                                           tmp_path / "u.pdf")))
-    assert "本单位尚无评定：已导入的工作文件中" in text and "三、评定明细" not in text
+    assert "本单位尚无评定：工作文件中还没有" in text and "三、评定明细" not in text
     # anything at all of the unit (here one photo) and every item is listed
     photo = next(u for u in demo_data.units if u.evidence).evidence[:1]
     with_photo = dataclasses.replace(came_back, evidence=photo)
@@ -316,6 +316,9 @@ def test_a_disputed_item_counts_as_rated_as_the_office_window_counts_it(
     assert progress_text(unit) == "76 / 76 项（第 30 项评定分歧未裁定）"
     partly = disputed(_rated(unit, demo_data, {no: "达标" for no in range(1, 23)}))
     assert progress_text(partly) == "23 / 76 项（未评完：尚有 53 项未评，第 30 项评定分歧未裁定）"
+    alone = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
+                                           tmp_path / "u.pdf")))
+    assert "四规范行政执法1414" in alone          # item 30's area: 14 of 14 rated
     county = dataclasses.replace(demo_data, units=(unit, demo_data.units[1]))
     text = squeeze(pdf_text(render_report(county, tmp_path / "c.pdf")))
     assert "76/76" in text and "75/76" not in text   # the county summary

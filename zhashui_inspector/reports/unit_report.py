@@ -97,7 +97,9 @@ def area_scores(data: UnitData, catalogue: Catalogue, policy: Policy) -> list[Fl
     rows: list[list[Any]] = [head]
     by_no = {row.no: row for row in data.items}
     for area in catalogue.areas:
-        rated = sum(1 for i in area.items if by_no.get(i.no) and by_no[i.no].rating)
+        # an item in dispute is rated, as the report's progress counts it
+        rated = sum(1 for i in area.items
+                    if (row := by_no.get(i.no)) is not None and (row.rating or row.conflict))
         rows.append([para(esc(area.numeral), "cell_c"), para(esc(area.title), "cell"),
                      para(str(len(area.items)), "cell_c"), para(str(rated), "cell_c"),
                      para(pct(data.score.areas.get(area.no)), "cell_r")])
