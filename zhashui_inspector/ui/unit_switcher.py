@@ -8,6 +8,7 @@ from typing import Any
 from zhashui_inspector.ui.actions import SPECS, Act
 from zhashui_inspector.ui.cache import Change, ChangeKind
 from zhashui_inspector.ui.icons import ACCENT, RATING_COLOURS
+from zhashui_inspector.ui.progress import done_count
 from zhashui_inspector.ui.qt import (
     QAbstractListModel,
     QColor,
@@ -76,12 +77,9 @@ class UnitListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self.units)
 
     def progress(self, unit: str) -> tuple[int, int]:
-        cache = self.session.unit(unit)
-        if self.session.role == "unit":
-            done = sum(1 for s in cache.items.values()
-                       if s.evidence_count or (s.rating == "不适用" and s.reason.strip()))
-            return done, len(cache.items)
-        return cache.rated_count(), len(cache.items)
+        """(done, total), counted as the standards tree and the sign-off dialog count."""
+        items = self.session.unit(unit).items
+        return done_count(items.values(), unit_mode=self.session.role == "unit"), len(items)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.units):
