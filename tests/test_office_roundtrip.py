@@ -69,7 +69,7 @@ def test_round_trip_cell_by_cell(office_dir: Path, tmp_path: Path) -> None:
         # the status the window and the command line show counts as the workbook does
         czj_status = next(u for u in office_status(office).units if u.name == UNIT)
     assert (czj_status.rated, czj_status.inspected, czj_status.unrated) == (75, 76, 0)
-    assert czj_status.provisional and czj_status.suggestion == "黄牌（暂定，尚有 1 项分歧未解决）"
+    assert czj_status.provisional and czj_status.suggestion == "黄牌（暂定，尚有 1 项分歧未裁定）"
 
     wb = load_workbook(office_dir / "master.xlsx")
     assert wb.sheetnames == ["汇总", "县发改局", "县财政局", "县林业局", "县交通局", "县气象局",

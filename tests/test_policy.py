@@ -136,8 +136,8 @@ def test_a_suggestion_is_provisional_while_items_are_unrated_or_in_dispute(cat: 
     s = score_unit(cat, {no: "达标" for no in range(1, 23)})
     assert (s.unrated, s.complete) == (54, False)
     assert suggestion_text(s.suggested, s.unrated) == "保留（暂定，尚有 54 项未评）"
-    assert suggestion_text("黄牌", 0, 1) == "黄牌（暂定，尚有 1 项分歧未解决）"
-    assert suggestion_text("黄牌", 3, 2) == "黄牌（暂定，尚有 3 项未评、2 项分歧未解决）"
+    assert suggestion_text("黄牌", 0, 1) == "黄牌（暂定，尚有 1 项分歧未裁定）"
+    assert suggestion_text("黄牌", 3, 2) == "黄牌（暂定，尚有 3 项未评、2 项分歧未裁定）"
     full = score_unit(cat, all_rated(cat))
     assert full.unrated == 0 and suggestion_text(full.suggested, full.unrated) == "保留"
     assert suggestion_text(None, 76) == "—"

@@ -109,7 +109,7 @@ def test_tables_show_units_log_and_conflicts(window, qtmodeltester) -> None:  # 
     units = window.units_model
     assert units.rowCount() == 12
     assert [_cell(units, 1, c) for c in range(8)] == [
-        UNIT, "10/76", "100.0%", "保留（暂定，尚有 66 项未评、1 项分歧未解决）", "未决定", "1",
+        UNIT, "10/76", "100.0%", "保留（暂定，尚有 66 项未评、1 项分歧未裁定）", "未决定", "1",
         "逾期", "2"]   # item 10 is disputed
     assert _cell(units, 1, 8).startswith("20")
     # a provisional suggestion is not painted as an outcome; a decision is
@@ -272,7 +272,7 @@ def test_an_item_in_dispute_counts_as_rated_and_shows_the_dispute(  # type: igno
     window.units_table.selectRow(1)
     dialog = window.open_decision()
     assert f"已评 {len(rated)}/76 项" in dialog.findChild(qt.QLabel).text()
-    assert "尚有 1 项评定分歧未解决，其评定不计入得分" in dialog.warning.text()
+    assert "尚有 1 项评定分歧未裁定，其评定不计入得分" in dialog.warning.text()
     dialog.reject()
 
 
@@ -282,7 +282,7 @@ def test_decision_dialog_records_the_decision(qtbot, window, folder: Path) -> No
     # 9 of 76 items settled: the suggestion is provisional and nothing is preselected
     assert dialog is not None and dialog.outcome.currentIndex() == -1
     assert dialog.warning.isVisibleTo(dialog)
-    assert dialog.warning.text() == ("评估尚未完成：尚有 66 项未评；尚有 1 项评定分歧未解决，"
+    assert dialog.warning.text() == ("评估尚未完成：尚有 66 项未评；尚有 1 项评定分歧未裁定，"
                                      "其评定不计入得分。程序建议只是暂定，未预选处理结果。")
     ok = dialog.buttons.button(qt.QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()

@@ -130,12 +130,19 @@ def suggest_outcome(
     return chosen
 
 
+# The words for a result that can still change, on every screen, report and sheet: a
+# suggestion from an unfinished assessment is 暂定; an item the inspectors disagree on
+# reads 待定 until the office rules on it (裁定).
+PROVISIONAL = "暂定"
+PENDING = "待定（评定分歧未裁定）"
+
+
 def provisional_note(unrated: int, open_conflicts: int = 0) -> str:
     """Why a suggested outcome is only provisional, "" when it is not: "暂定，尚有 54 项未评"
     (the reports call such results 暂定 too)."""
     missing = [f"{count} 项{what}" for count, what in
-               ((unrated, "未评"), (open_conflicts, "分歧未解决")) if count]
-    return f"暂定，尚有 {'、'.join(missing)}" if missing else ""
+               ((unrated, "未评"), (open_conflicts, "分歧未裁定")) if count]
+    return f"{PROVISIONAL}，尚有 {'、'.join(missing)}" if missing else ""
 
 
 def suggestion_text(suggested: str | None, unrated: int, open_conflicts: int = 0) -> str:

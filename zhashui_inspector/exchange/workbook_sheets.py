@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zhashui_inspector.core.catalogue import Catalogue
-from zhashui_inspector.core.policy import describe_policy
+from zhashui_inspector.core.policy import PENDING, PROVISIONAL, describe_policy
 from zhashui_inspector.core.records import ROLE_LABELS
 from zhashui_inspector.exchange.ledger import Ledger
 from zhashui_inspector.exchange.merged import STATUS_LABELS, UnitView, unit_views
@@ -23,10 +23,8 @@ EVIDENCE = "证据目录"
 CONFLICTS = "冲突"
 ISSUED = "下发记录"
 IMPORT_LOG = "导入记录"
-# an item inspectors still disagree on, as the reports print it (not blank, which on
-# paper reads as 未评)
-PENDING = "待定（评定分歧未裁定）"
-PROVISIONAL = "（暂定）"     # after the suggestion of a unit not fully rated, as the reports
+# after the suggestion of a unit not fully rated, as the reports print it
+PROVISIONAL_MARK = f"（{PROVISIONAL}）"
 RESULT_TEXT = {"imported": "已导入", "replaced": "已导入（替换较早交回）", "unchanged": "未变化",
                "superseded": "已忽略（较早交回）", "rejected": "拒收"}
 
@@ -157,7 +155,7 @@ def _provisional(view: UnitView) -> bool:
 
 def _suggestion(view: UnitView) -> str:
     suggested = view.score.suggested or ""
-    return suggested + PROVISIONAL if suggested and _provisional(view) else suggested
+    return suggested + PROVISIONAL_MARK if suggested and _provisional(view) else suggested
 
 
 # ---- one sheet per unit ----------------------------------------------------------------

@@ -5,9 +5,8 @@ every report uses for it, so that a result from an unfinished assessment is mark
 from __future__ import annotations
 
 from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.policy import PROVISIONAL
 from zhashui_inspector.reports.data import UnitData
-
-PROVISIONAL = "暂定"
 
 
 def disputed_items(data: UnitData) -> list[int]:

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.policy import PENDING
 from zhashui_inspector.reports.checklist import item_markup
 from zhashui_inspector.reports.completeness import gaps, is_provisional, is_unassessed
 from zhashui_inspector.reports.data import ItemRow, UnitData
@@ -26,7 +27,6 @@ from zhashui_inspector.reports.layout import (
 from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each
 
 TO_FIX = ("未达标", "基本达标")
-PENDING = "待定（评定分歧未裁定）"
 TITLE = "法治政府建设示范单位复查验收评估整改清单"
 WIDTHS = (9 * mm, 50 * mm, 15 * mm, 39 * mm, 30 * mm, 22 * mm)
 

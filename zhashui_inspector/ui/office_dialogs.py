@@ -107,7 +107,7 @@ class DecisionDialog(QDialog):
         if missing:
             parts.append(self.tr("尚有 {0} 项未评").format(missing))
         if open_conflicts:
-            parts.append(self.tr("尚有 {0} 项评定分歧未解决，其评定不计入得分").format(
+            parts.append(self.tr("尚有 {0} 项评定分歧未裁定，其评定不计入得分").format(
                 open_conflicts))
         shown = (self.tr("下面是此前记录的处理决定") if decided
                  else self.tr("未预选处理结果"))
