@@ -322,3 +322,16 @@ def test_a_disputed_item_counts_as_rated_as_the_office_window_counts_it(
     county = dataclasses.replace(demo_data, units=(unit, demo_data.units[1]))
     text = squeeze(pdf_text(render_report(county, tmp_path / "c.pdf")))
     assert "76/76" in text and "75/76" not in text   # the county summary
+
+
+def test_the_county_area_averages_say_when_they_take_in_provisional_scores(
+        demo_data: CountyData, tmp_path: Path) -> None:
+    everything = {i.no: "达标" for i in demo_data.catalogue.items()}
+    done = [_rated(u, demo_data, everything) for u in demo_data.units[:2]]
+    partly = _rated(demo_data.units[2], demo_data, {no: "达标" for no in range(1, 23)})
+    mixed = squeeze(pdf_text(render_report(dataclasses.replace(
+        demo_data, units=(*done, partly)), tmp_path / "m.pdf")))
+    assert "全县各领域平均得分率（%）（含1个单位的暂定得分）" in mixed
+    final = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=tuple(done)),
+                                           tmp_path / "f.pdf")))
+    assert "全县各领域平均得分率（%）" in final and "暂定得分" not in final

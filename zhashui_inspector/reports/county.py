@@ -197,8 +197,13 @@ def county_summary(data: CountyData) -> list[Flowable]:
         values = [u.score.areas.get(area.no) for u in data.units]
         scored = [v for v in values if v is not None]
         means.append(sum(scored) / len(scored) if scored else None)
+    counted = [u for u in data.units if any(v is not None for v in u.score.areas.values())]
+    provisional = sum(1 for u in counted if is_provisional(u))
+    title = "全县各领域平均得分率（%）"
+    if provisional:   # the averages take in scores that can still change: say so
+        title += f"（含 {provisional} 个单位的{PROVISIONAL}得分）"
     story.append(area_chart([a.numeral for a in cat.areas], means, data.policy, FRAME_WIDTH,
-                            title="全县各领域平均得分率（%）"))
+                            title=title))
     story += [Spacer(1, 2 * mm), area_grid(data)]
     legend = "、".join(f"{a.numeral}{a.title}" for a in cat.areas)
     story += [Spacer(1, 4 * mm),
