@@ -215,3 +215,30 @@ def test_issue_into_a_missing_folder_says_so_and_records_nothing(  # type: ignor
                        "--unit", "县财政局", "-o", out)
     assert code == 1 and f"无法创建工作文件：文件夹“{out.parent}”不存在" in err
     assert "Traceback" not in err and ledger_rows(office_dir, "issued") == []
+
+
+def test_a_workbook_left_unwritten_gives_its_own_exit_status(cli, office_dir: Path,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    """With the workbook open in LibreOffice the ledger still changes and the workbook
+    stays pending: the command says so on stderr and exits 3, so a script can tell."""
+    d = office_dir
+    book = d / "master.xlsx"
+    before = book.read_bytes()
+    lock = d / f".~lock.{book.name}#"
+    lock.write_text("张三,zs,localhost,03.12.2026 09:00,file:///\n", encoding="utf-8")
+    zs = tmp_path / "zs.sqlite"
+    code, _, err = cli("office", "issue", d, "--role", "inspector", "--holder", "张三",
+                       "--unit", "县财政局", "-o", zs)
+    assert code == 3 and "总表" in err and zs.exists()
+    assert cli("rate", zs, "--unit", "县财政局", "--item", "1", "--rating", "达标")[0] == 0
+    back = hand_back(zs, tmp_path / "zs-back.sqlite")
+    code, out, err = cli("office", "import", d, back)
+    assert code == 3 and "已导入" in out and "总表" in err
+    code, _, _ = cli("office", "decide", d, "--unit", "县财政局", "--outcome", "黄牌",
+                     "--reason", "台账不全")
+    assert code == 3
+    assert book.read_bytes() == before
+    assert json.loads(cli("office", "status", d, "--json")[1])["workbook_pending"] is True
+    lock.unlink()
+    code, out, _ = cli("office", "workbook", d)
+    assert code == 0 and book.read_bytes() != before

@@ -112,6 +112,17 @@ def _office(path: str) -> Any:
     return Office.open(Path(path))
 
 
+WORKBOOK_PENDING = 3   # exit status: the ledger changed, the workbook could not be rewritten
+
+
+def _workbook_status(problem: str) -> int:
+    """Say why the workbook was not rewritten (it stays pending); the exit status for it."""
+    if not problem:
+        return 0
+    print(problem, file=sys.stderr)
+    return WORKBOOK_PENDING
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from zhashui_inspector.exchange.keys import passphrase_from
     from zhashui_inspector.exchange.office import Office
@@ -125,9 +136,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"  密钥：keys/office.p12（口令保护）　证书：keys/office-cert.pem（本办编号 "
               f"{office.ledger.office_id[:12]}…）")
         print(f"  当前轮次：{office.current_round().name}")
-        if problem:
-            print(problem, file=sys.stderr)
-    return 0
+    return _workbook_status(problem)
 
 
 def _parse_span(text: str) -> tuple[str, tuple[datetime.date, datetime.date]]:
@@ -141,18 +150,17 @@ def _parse_span(text: str) -> tuple[str, tuple[datetime.date, datetime.date]]:
 
 
 def cmd_round(args: argparse.Namespace) -> int:
+    problem = ""
     with _office(args.dir) as office:
         if args.name or args.stage:
             dates = dict(_parse_span(s) for s in args.stage)
             office.set_round(args.name, dates)
             problem = office.refresh_workbook()
-            if problem:
-                print(problem, file=sys.stderr)
         current = office.current_round()
         print(f"当前轮次：{current.name}")
         for stage in current.stages:
             print(f"  {stage.name}：{stage.start.isoformat()} 至 {stage.end.isoformat()}")
-    return 0
+    return _workbook_status(problem)
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
@@ -167,9 +175,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         print(f"已下发 {issued.path}：{ident.holder}，{'、'.join(ident.units)}，"
               f"{ident.round_name}（文件编号 {ident.file_id[:12]}…）")
         problem = office.refresh_workbook()
-    if problem:
-        print(problem, file=sys.stderr)
-    return 0
+    return _workbook_status(problem)
 
 
 def cmd_issued(args: argparse.Namespace) -> int:
@@ -203,9 +209,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(result.line())
     done = len(batch.results) - batch.rejected
     print(f"共 {len(batch.results)} 个文件：{done} 个已处理，{batch.rejected} 个拒收")
-    if batch.workbook_message:
-        print(batch.workbook_message, file=sys.stderr)
-    return 1 if batch.rejected else 0
+    pending = _workbook_status(batch.workbook_message)
+    return 1 if batch.rejected else pending   # a rejected file is what to look at first
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
@@ -239,9 +244,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         print(f"已裁定 {conflict.unit} 第 {conflict.item_no} 项为“{conflict.resolution}”"
               f"（{conflict.sides_text}）")
         problem = office.refresh_workbook()
-        if problem:
-            print(problem, file=sys.stderr)
-    return 0
+    return _workbook_status(problem)
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -251,9 +254,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         decide(office, args.unit, args.outcome, args.reason)
         print(f"已记录对 {args.unit} 的处理决定：{args.outcome}")
         problem = office.refresh_workbook()
-        if problem:
-            print(problem, file=sys.stderr)
-    return 0
+    return _workbook_status(problem)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -280,6 +281,7 @@ def cmd_policy(args: argparse.Namespace) -> int:
     from zhashui_inspector.core.catalogue import Policy
     from zhashui_inspector.core.policy import describe_policy
 
+    problem = ""
     with _office(args.dir) as office:
         if args.set_file:
             try:
@@ -289,15 +291,13 @@ def cmd_policy(args: argparse.Namespace) -> int:
                 raise ValidationError(f"无法读取评分规则文件：{Path(args.set_file).name}") from exc
             office.set_policy(policy)
             problem = office.refresh_workbook()
-            if problem:
-                print(problem, file=sys.stderr)
         policy = office.ledger.policy
         if args.json:
             _print_json(policy.to_json())
-            return 0
-        for line in describe_policy(policy):
-            print(line)
-    return 0
+        else:
+            for line in describe_policy(policy):
+                print(line)
+    return _workbook_status(problem)
 
 
 def cmd_workbook(args: argparse.Namespace) -> int:
