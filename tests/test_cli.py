@@ -158,6 +158,11 @@ def test_demo_file_has_every_unit_ratings_evidence_and_a_signoff(demo_file: Path
         kinds = {e.mime for u in wf.units for e in wf.evidence_list(u, all_items=True)}
         assert {"image/jpeg", "application/pdf", "text/plain"} <= kinds
         assert wf.verify_audit().ok
+        # a comment that names a way of checking ("听取汇报，…") has it ticked (people
+        # learn the program on the demo)
+        states = [s for u in wf.units for s in wf.unit_items(u) if s.comment]
+        named = [(s, m) for s in states for m in wf.catalogue.methods if m in s.comment]
+        assert named and all(m in s.methods for s, m in named)
 
 
 def _readme_synopses() -> list[str]:

@@ -126,8 +126,10 @@ def fill_demo(wf: WorkFile) -> None:
                     wf.update_item(unit, no, rating=rating, methods=methods,
                                    reason="该项不属于本单位职能")
                 else:
-                    wf.update_item(unit, no, rating=rating, methods=methods,
-                                   comment=rnd.choice(COMMENTS[rating]))
+                    comment = rnd.choice(COMMENTS[rating])
+                    # a comment that names a way of checking was made by it: ticked too
+                    named = [m for m in catalogue.methods if m in comment or m in methods]
+                    wf.update_item(unit, no, rating=rating, methods=named, comment=comment)
         photo_plan = [(SIGNED_UNIT, 1, "行政审批目录公示栏"), (SIGNED_UNIT, 7, "双随机抽查记录"),
                       ("县发改局", 60, "集体学法现场"), ("县财政局", 30, "执法公示栏"),
                       ("县林业局", 2, "便民服务大厅"), ("下梁镇", 57, "人民调解室")]
