@@ -106,6 +106,11 @@ class UnitView:
         return self.score.rated + sum(
             1 for i in self.items if i.conflict == "open" and i.rating is None)
 
+    @property
+    def provisional(self) -> bool:
+        """Items unrated or in dispute: the score and the suggestion can change still."""
+        return not self.score.complete or self.open_conflicts > 0
+
 
 def current_sources(ledger: Ledger) -> list[SourceRow]:
     return [SourceRow(r["id"], r["sha256"], r["file_id"], r["file_name"], r["holder"], r["role"],

@@ -31,16 +31,12 @@ class UnitStatus:
     late: bool
     sources: int
     inspected: int       # items the inspectors rated: `rated` and those still in dispute
+    provisional: bool    # items unrated or in dispute (`UnitView.provisional`)
 
     @property
     def unrated(self) -> int:
         """Items no inspector has rated."""
         return self.total - self.inspected
-
-    @property
-    def provisional(self) -> bool:
-        """Items unrated or in dispute: the score and the suggestion can change still."""
-        return self.unrated > 0 or self.open_conflicts > 0
 
     @property
     def suggestion(self) -> str:
@@ -98,7 +94,8 @@ def office_status(office: Office) -> OfficeStatus:
             decision=view.decision.outcome if view.decision else None,
             decision_reason=view.decision.reason if view.decision else "",
             open_conflicts=view.open_conflicts, last_import=view.last_import, late=view.late,
-            sources=len(view.sources), inspected=view.inspected))
+            sources=len(view.sources), inspected=view.inspected,
+            provisional=view.provisional))
     return OfficeStatus(office.ledger.office_name, office.current_round().name,
                         office.workbook_pending, units)
 

@@ -139,7 +139,7 @@ def _summary(ledger: Ledger, views: list[UnitView], as_of: str, round_name: str)
         suggested_col = first_area + len(areas)
         for col in (suggested_col, suggested_col + 1):
             if row[col]:
-                final = col != suggested_col or not _provisional(view)
+                final = col != suggested_col or not view.provisional
                 spec.highlights[(index, col)] = f"outcome:{row[col]}" if final else "provisional"
         if view.open_conflicts:
             spec.highlights[(index, 9)] = "conflict"
@@ -148,14 +148,9 @@ def _summary(ledger: Ledger, views: list[UnitView], as_of: str, round_name: str)
     return spec
 
 
-def _provisional(view: UnitView) -> bool:
-    """Not every item rated (an open disagreement counts as not rated)."""
-    return not view.score.complete or view.open_conflicts > 0
-
-
 def _suggestion(view: UnitView) -> str:
     suggested = view.score.suggested or ""
-    return suggested + PROVISIONAL_MARK if suggested and _provisional(view) else suggested
+    return suggested + PROVISIONAL_MARK if suggested and view.provisional else suggested
 
 
 # ---- one sheet per unit ----------------------------------------------------------------
@@ -177,7 +172,7 @@ def _unit_sheet(catalogue: Catalogue, view: UnitView) -> SheetSpec:
     decided = view.decision.outcome if view.decision else "未决定"
     rated = view.inspected
     suggested = score.suggested or "—"
-    if score.suggested and _provisional(view):
+    if score.suggested and view.provisional:
         suggested += "（暂定，未评完）" if rated < score.total else "（暂定，分歧未裁定）"
     subtitle = (f"已评 {rated}/{score.total} 项　得分率 {pct}　建议：{suggested}"
                 f"　处理决定：{decided}　待解决分歧 {view.open_conflicts} 项")

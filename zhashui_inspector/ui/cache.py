@@ -55,9 +55,6 @@ class UnitCache:
     def evidence_for(self, item_no: int | None) -> list[Evidence]:
         return [ev for ev in self.evidence if ev.item_no == item_no]
 
-    def rated_count(self) -> int:
-        return sum(1 for s in self.items.values() if s.rating is not None)
-
     def recount_evidence(self, item_no: int | None) -> None:
         if item_no is None or item_no not in self.items:
             return
