@@ -157,3 +157,16 @@ def hang_guard():  # type: ignore[no-untyped-def]
     faulthandler.dump_traceback_later(300, exit=True)
     yield
     faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture(autouse=True)
+def collect_cycles_on_the_gui_thread(qapp):  # type: ignore[no-untyped-def]
+    """As the program does (`ui.heap.MainThreadCollector`): cycles are collected on this
+    thread only, never by a worker that happens to allocate while a window of an earlier
+    test waits to be freed. After each test the collector runs once more by its
+    thresholds, for the tests that spin no event loop."""
+    from zhashui_inspector.ui.heap import collect_on_the_gui_thread
+
+    collector = collect_on_the_gui_thread(qapp)
+    yield
+    collector.check()

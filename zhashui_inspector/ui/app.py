@@ -50,6 +50,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    from zhashui_inspector.ui.heap import collect_on_the_gui_thread
+
+    collect_on_the_gui_thread(app)
     return app
 
 
