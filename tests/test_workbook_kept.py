@@ -25,6 +25,27 @@ def _rewrite(office_dir: Path) -> None:
         assert office.refresh_workbook() == ""
 
 
+def _disagree_on_12_and_30(office_dir: Path, tmp_path: Path) -> Path:
+    """Two inspectors disagree on items 12 and 30 (the 冲突 sheet's rows 4 and 5); returns
+    the first one's work file."""
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[12, 30])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
+    rate_all(ls, UNIT, "未达标", items=[12, 30])
+    do_import(office_dir, hand_back(ls, tmp_path / "ls1.sqlite"))
+    return zs
+
+
+def _disagree_on_5(office_dir: Path, tmp_path: Path, zs: Path) -> None:
+    """A third inspector and the first disagree on item 5, which sorts before 12 on 冲突."""
+    ww = issue(office_dir, tmp_path / "ww.sqlite", holder="王五")
+    rate_all(ww, UNIT, "未达标", items=[5])
+    do_import(office_dir, hand_back(ww, tmp_path / "ww1.sqlite"))
+    rate_all(zs, UNIT, "达标", items=[5])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"))
+
+
 def test_notes_under_a_table_stay_whole_in_the_programs_columns(office_dir: Path) -> None:
     book = office_dir / "master.xlsx"
     wb = load_workbook(book)
@@ -124,12 +145,7 @@ def test_notes_on_evidence_stay_on_their_row_when_the_same_file_comes_back(
 
 def test_hidden_rows_and_the_offices_heights_follow_their_row(office_dir: Path,
                                                               tmp_path: Path) -> None:
-    zs = issue(office_dir, tmp_path / "zs.sqlite")
-    rate_all(zs, UNIT, "达标", items=[12, 30])
-    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
-    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
-    rate_all(ls, UNIT, "未达标", items=[12, 30])
-    do_import(office_dir, hand_back(ls, tmp_path / "ls1.sqlite"))
+    zs = _disagree_on_12_and_30(office_dir, tmp_path)
     with Office.open(office_dir) as office:
         conflicts.resolve(office, UNIT, 12, "达标", "以现场查看为准")
         assert office.refresh_workbook() == ""
@@ -145,11 +161,7 @@ def test_hidden_rows_and_the_offices_heights_follow_their_row(office_dir: Path,
     unit.row_dimensions[5].height = 408.75     # a height of the program's, gone stale
     wb.save(book)
 
-    ww = issue(office_dir, tmp_path / "ww.sqlite", holder="王五")   # item 5 sorts first
-    rate_all(ww, UNIT, "未达标", items=[5])
-    do_import(office_dir, hand_back(ww, tmp_path / "ww1.sqlite"))
-    rate_all(zs, UNIT, "达标", items=[5])
-    do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"))
+    _disagree_on_5(office_dir, tmp_path, zs)
 
     wb = load_workbook(book)
     sheet = wb["冲突"]
@@ -194,3 +206,61 @@ def test_a_height_saved_by_libreoffice_still_grows_with_a_longer_text(office_dir
     do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"))
     height = load_workbook(book)[UNIT].row_dimensions[row].height
     assert height is not None and height > 100        # the comment's lines, not one
+
+
+def test_the_offices_merged_cells_stay_where_they_hide_nothing_of_the_programs(
+        office_dir: Path, tmp_path: Path) -> None:
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[1, 2])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    sheet = wb[UNIT]
+    last = sheet.max_row
+    sheet.merge_cells("A1:L1")                       # the title centred over the table
+    sheet.merge_cells("A2:L2")
+    sheet["M5"] = "复核：合格"
+    sheet.merge_cells("M5:O5")                       # in its own columns, on item 2's row
+    sheet.cell(last + 3, 1, "说明：本表经办公室复核")
+    sheet.merge_cells(start_row=last + 3, start_column=1, end_row=last + 5, end_column=8)
+    sheet.merge_cells("L3:N3")                       # a header of the program's, widened
+    sheet.merge_cells("E4:F4")                       # would hide item 1's values
+    wb.save(book)
+
+    ls = issue(office_dir, tmp_path / "ls.sqlite", holder="李四")
+    rate_all(ls, UNIT, "达标", items=[3])
+    do_import(office_dir, hand_back(ls, tmp_path / "ls1.sqlite"))
+
+    sheet = load_workbook(book)[UNIT]
+    merged = {str(m) for m in sheet.merged_cells.ranges}
+    assert merged == {"A1:L1", "A2:L2", "M5:O5", f"A{last + 3}:H{last + 5}"}
+    assert sheet["A1"].value.startswith(UNIT) and sheet["M5"].value == "复核：合格"
+    assert sheet.cell(last + 3, 1).value == "说明：本表经办公室复核"
+    assert sheet["L3"].value and sheet["F4"].value is not None
+
+
+def test_a_merge_in_the_offices_columns_moves_with_its_rows(office_dir: Path,
+                                                            tmp_path: Path) -> None:
+    zs = _disagree_on_12_and_30(office_dir, tmp_path)
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    sheet = wb["冲突"]
+    assert [sheet.cell(r, 2).value for r in (4, 5)] == [12, 30]
+    office_col = sheet.max_column + 1
+    sheet.cell(4, office_col, "同一问题，合并处理")
+    sheet.merge_cells(start_row=4, start_column=office_col, end_row=5, end_column=office_col)
+    below = sheet.max_row + 2
+    sheet.cell(below, 1, "制表：办公室")
+    sheet.merge_cells(start_row=below, start_column=1, end_row=below, end_column=4)
+    wb.save(book)
+
+    _disagree_on_5(office_dir, tmp_path, zs)
+
+    sheet = load_workbook(book)["冲突"]
+    assert [sheet.cell(r, 2).value for r in (4, 5, 6)] == [5, 12, 30]
+    letter = sheet.cell(5, office_col).column_letter
+    note_row = next(r for r in range(7, sheet.max_row + 1)
+                    if sheet.cell(r, 1).value == "制表：办公室")
+    assert {str(m) for m in sheet.merged_cells.ranges} == {
+        f"{letter}5:{letter}6", f"A{note_row}:D{note_row}"}
+    assert sheet.cell(5, office_col).value == "同一问题，合并处理"

@@ -4,8 +4,8 @@ The program owns the sheets listed in workbook_sheets (by name) and, on each of 
 the values of the columns from A to its last column. Everything else is the office's
 and survives a rewrite (workbook_kept): other sheets, columns to the right and the
 properties of a row (they move with their row, matched by the row's key), notes and
-fills on the program's cells, rows without a key such as notes under a table, widths,
-print settings. Returned files' text is always written as
+fills on the program's cells, rows without a key such as notes under a table, merged
+cells that hide none of the program's values, widths, print settings. Returned files' text is always written as
 text (never a formula), cleaned of characters a worksheet cannot hold, and shortened
 with a visible mark beyond what the tallest row prints (the whole text then in the
 cell's note) and beyond Excel's 32,767 characters (the ledger keeps it whole).
@@ -210,9 +210,8 @@ def _key(values: list[Any], key_columns: tuple[int, ...]) -> tuple[str, ...]:
 
 def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool) -> None:
     ncols = len(spec.columns)
-    for merged in list(ws.merged_cells.ranges):
-        if merged.min_col <= ncols or merged.max_row >= FIRST_ROW:
-            ws.unmerge_cells(str(merged))
+    merges = workbook_kept.take_merges(ws)
+    moved: dict[int, int] = {}         # old row -> new, of the rows the office added to
     written_top = {(TITLE_ROW, 1), (SUBTITLE_ROW, 1),
                    *((HEADER_ROW, col) for col in range(1, ncols + 1))}
     taken = workbook_kept.take(ws, spec, written_top)
@@ -239,6 +238,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
         kept: workbook_kept.Kept | None = taken.by_key.pop(_key(values, spec.key_columns), None)
         if kept is not None:
             workbook_kept.put_back(ws, row_no, kept)
+            moved[kept.row] = row_no
         for index in _fit_height(ws, row_no, widths, values):
             if index not in spec.key_columns:
                 _shorten(ws, row_no, index + 1, values[index], dict(widths)[index], styles,
@@ -262,13 +262,16 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
             put(ws, row_no, c + 1, value, body[c])
         put(ws, row_no, orphan_col, ORPHAN_MARK, styles.subtitle)   # left it: say so
         workbook_kept.put_back(ws, row_no, kept)
+        moved[kept.row] = row_no
         row_no += 1
     last_data_row = row_no - 1
     for old_row, kept in sorted(loose, key=lambda item: item[0]):
         # rows without a key (notes under the table): stay put
         row_no = max(row_no, old_row)  # unless the table has grown into them
         workbook_kept.put_back(ws, row_no, kept)
-        row_no += 1
+        moved[old_row] = row_no
+        row_no += 1 + workbook_kept.merge_extent(merges, old_row)   # and what it merged
+    workbook_kept.put_merges(ws, merges, moved, range(FIRST_ROW, last_data_row + 1), ncols)
     ws.freeze_panes = spec.freeze
     last_col = ncols
     if ws.auto_filter.ref:

@@ -6,7 +6,9 @@ the row's own properties (hidden, outline, style, a height of the office's) foll
 row wherever it lands. A row without a full key (a note typed under the table, a row
 the office inserted) is the office's whole, every cell of it, and stays where it is
 unless the table grows into it. In the title and header rows the office's cells, notes
-and fills stay in place.
+and fills stay in place. A merged range moves with its rows (`take_merges`,
+`put_merges`) unless it would cover a cell the program writes a value of its own into:
+the header's and the data rows' in the program's columns (the title rows' it may).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ MAX_ROW_POINTS = 409.0   # Excel's limit
 PROGRAM_FILL_COLOURS = frozenset({"DDEBF7", "C6EFCE", "FFEB9C", "F8CBAD", "FFC7CE", "FCE4D6"})
 
 Key = tuple[str, ...]
+Bounds = tuple[int, int, int, int]   # a merged range: min column, min row, max column, max row
+HEADER_ROW = FIRST_ROW - 1
 
 
 @dataclass
@@ -207,3 +211,39 @@ def _office_dims(dims: RowDimension | None) -> RowDimension | None:
     if programs:
         mine.ht = None
     return mine
+
+
+def take_merges(ws: Worksheet) -> list[Bounds]:
+    """Unmerge every merged range of the sheet and return their bounds (the cells they
+    covered are the top-left one's: the others were empty and go)."""
+    merges = [merged.bounds for merged in ws.merged_cells.ranges]
+    for merged in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(merged.coord)
+    return merges
+
+
+def put_merges(ws: Worksheet, merges: list[Bounds], moved: dict[int, int],
+               data_rows: range, ncols: int) -> None:
+    """Merge again, where their rows went (`moved`: old row to new for every row put
+    back; the title and header rows stay), the ranges whose rows all moved together, that
+    cover no program cell of the header or of a data row and no row of another's."""
+    taken_by = {new: old for old, new in moved.items()}
+    for min_col, min_row, max_col, max_row in merges:
+        shifts = {moved[r] - r if r in moved else 0 for r in range(min_row, max_row + 1)
+                  if r in moved or r < FIRST_ROW}   # the title and header rows stay
+        if len(shifts) != 1:
+            continue       # its rows parted (or none of them had anything to move)
+        shift = shifts.pop()
+        rows = range(min_row + shift, max_row + shift + 1)
+        if min_col <= ncols and any(r == HEADER_ROW or r in data_rows for r in rows):
+            continue       # it would hide the program's header or values
+        if any(taken_by.get(r + shift, r) != r for r in range(min_row, max_row + 1)):
+            continue       # another row now stands where one of its rows would go
+        ws.merge_cells(start_row=rows.start, start_column=min_col,
+                       end_row=rows.stop - 1, end_column=max_col)
+
+
+def merge_extent(merges: list[Bounds], row: int) -> int:
+    """How many rows below `row` a merged range starting on it covers (0 if none)."""
+    return max((max_row - row for _c, min_row, _c2, max_row in merges if min_row == row),
+               default=0)
