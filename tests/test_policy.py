@@ -141,3 +141,16 @@ def test_a_suggestion_is_provisional_while_items_are_unrated_or_in_dispute(cat: 
     full = score_unit(cat, all_rated(cat))
     assert full.unrated == 0 and suggestion_text(full.suggested, full.unrated) == "保留"
     assert suggestion_text(None, 76) == "—"
+
+
+def test_an_item_in_dispute_is_rated_but_not_scored(cat: Catalogue) -> None:
+    """The inspectors rated item 5 and disagree on it: it waits for the office's ruling, so
+    it is neither unrated nor in the score; a dispute the office resolved is rated."""
+    ratings: dict[int, str | None] = {no: "达标" for no in range(1, 11)}
+    ratings[5] = None                                  # the merged rating waits
+    s = score_unit(cat, ratings, disputed=[5, 5, 7])   # 7 resolved: it has its rating
+    assert (s.rated, s.disputed, s.inspected, s.unrated) == (9, 1, 10, 66)
+    assert s.overall == 100.0 and not s.complete
+    assert s.to_json()["disputed"] == 1
+    plain = score_unit(cat, ratings)
+    assert (plain.inspected, plain.unrated) == (9, 67)

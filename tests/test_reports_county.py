@@ -28,10 +28,14 @@ def demo_data(demo_file: Path):  # type: ignore[no-untyped-def]
         yield county_data(wf)
 
 
-def _with_conflict(unit: UnitData, item_no: int) -> UnitData:
+def _with_conflict(unit: UnitData, item_no: int, data: CountyData | None = None) -> UnitData:
+    """`unit` with the inspectors in dispute over `item_no`; scored again if `data` is
+    given (an item without a rating then counts as rated, as the merge counts it)."""
     items = tuple(dataclasses.replace(r, conflict=True, conflict_detail="张三：达标；李四：未达标")
                   if r.no == item_no else r for r in unit.items)
-    return dataclasses.replace(unit, items=items, open_conflicts=1)
+    score = unit.score if data is None else score_unit(
+        data.catalogue, {r.no: r.rating for r in items}, data.policy, disputed=[item_no])
+    return dataclasses.replace(unit, items=items, open_conflicts=1, score=score)
 
 
 def test_county_report_summary_charts_and_units(demo_data: CountyData, tmp_path: Path) -> None:
@@ -211,9 +215,7 @@ def test_a_decision_recorded_while_an_item_is_disputed_says_so(demo_data: County
     ratings = {r.no: r.rating for r in unit.items if r.no != 30}
     unit = _rated(unit, demo_data, {**ratings, **{no: "达标" for no in range(1, 77)
                                                   if ratings.get(no) is None and no != 30}})
-    items = tuple(dataclasses.replace(r, conflict=True, conflict_detail="张三：达标；李四：未达标")
-                  if r.no == 30 else r for r in unit.items)
-    unit = dataclasses.replace(unit, items=items, open_conflicts=1, decision="保留",
+    unit = dataclasses.replace(_with_conflict(unit, 30, demo_data), decision="保留",
                                decision_reason="总体达标，限期整改第 30 项")
     na = unit.score.rated - unit.score.applicable
     first = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
@@ -307,9 +309,9 @@ def test_a_disputed_item_counts_as_rated_as_the_office_window_counts_it(
     """Every item rated, the inspectors disagreeing on item 30: the reports say 76 / 76
     with the dispute named (the office window's 已评 says 76/76 too), not 75 / 76."""
     def disputed(unit: UnitData) -> UnitData:
-        unit = _with_conflict(unit, 30)
-        return dataclasses.replace(unit, items=tuple(
+        unit = dataclasses.replace(unit, items=tuple(
             dataclasses.replace(r, rating=None) if r.no == 30 else r for r in unit.items))
+        return _with_conflict(unit, 30, demo_data)
 
     unit = disputed(_rated(demo_data.units[0], demo_data,
                            {i.no: "达标" for i in demo_data.catalogue.items() if i.no != 30}))

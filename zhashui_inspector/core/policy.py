@@ -10,7 +10,7 @@ score 79.99999999999999 %, shown as 80.0 % and yet below a threshold of 80 %.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -29,10 +29,20 @@ class UnitScore:
     suggested: str | None
     complete: bool
     vetoed_by: tuple[int, ...] = field(default=())
+    # items the inspectors rated but disagree on: no merged rating until the office rules,
+    # so they are neither in the score nor unrated
+    disputed: int = 0
+
+    @property
+    def inspected(self) -> int:
+        """Items rated, the disputed ones included: what 已评 counts on every screen,
+        sheet and report."""
+        return self.rated + self.disputed
 
     @property
     def unrated(self) -> int:
-        return self.total - self.rated
+        """Items nobody has rated yet."""
+        return self.total - self.inspected
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -44,6 +54,7 @@ class UnitScore:
             "suggested": self.suggested,
             "complete": self.complete,
             "vetoed_by": list(self.vetoed_by),
+            "disputed": self.disputed,
         }
 
 
@@ -52,9 +63,12 @@ def _round(value: float | None) -> float | None:
 
 
 def score_unit(
-    catalogue: Catalogue, ratings: Mapping[int, str | None], policy: Policy | None = None
+    catalogue: Catalogue, ratings: Mapping[int, str | None], policy: Policy | None = None,
+    disputed: Collection[int] = (),
 ) -> UnitScore:
-    """Score one unit: `ratings` maps item number to rating (None or missing = not rated)."""
+    """Score one unit: `ratings` maps item number to rating (None or missing = not rated);
+    `disputed`: the items in open dispute (those without a rating count as rated, not
+    scored)."""
     policy = policy or catalogue.policy
     points_of = {r: None if p is None else exact(p) for r, p in policy.points.items()}
     earned_total = weight_total = Fraction(0)
@@ -84,7 +98,8 @@ def score_unit(
     )
     suggested = suggest_outcome(policy, overall, areas, vetoed)
     return UnitScore(_float(overall), {no: _float(v) for no, v in areas.items()}, rated, total,
-                     applicable, suggested, rated == total, vetoed)
+                     applicable, suggested, rated == total, vetoed,
+                     sum(1 for no in set(disputed) if ratings.get(no) is None))
 
 
 def exact(value: Fraction | float) -> Fraction:

@@ -99,14 +99,6 @@ class UnitView:
         return sum(1 for i in self.items if i.rating == rating)
 
     @property
-    def inspected(self) -> int:
-        """Items the inspectors have rated: those with a merged rating and those still in
-        dispute (rated, their result waiting for the office's ruling). The office window,
-        the command line, the workbook and the reports all count 已评 so."""
-        return self.score.rated + sum(
-            1 for i in self.items if i.conflict == "open" and i.rating is None)
-
-    @property
     def provisional(self) -> bool:
         """Items unrated or in dispute: the score and the suggestion can change still."""
         return not self.score.complete or self.open_conflicts > 0
@@ -157,7 +149,8 @@ def unit_views(ledger: Ledger, units: Iterable[str] | None = None,
         unit_sources = tuple(s for s in sources if name in s.units)
         views.append(UnitView(
             name=name, kind_label=unit.kind_label, years=unit.years, items=items,
-            score=score_unit(catalogue, {i.no: i.rating for i in items}, policy),
+            score=score_unit(catalogue, {i.no: i.rating for i in items}, policy,
+                             disputed=[i.no for i in items if i.conflict == "open"]),
             decision=decisions.get(name),
             open_conflicts=sum(1 for i in items if i.conflict == "open"),
             last_import=max((s.imported_at for s in unit_sources), default=""),

@@ -94,7 +94,7 @@ def office_status(office: Office) -> OfficeStatus:
             decision=view.decision.outcome if view.decision else None,
             decision_reason=view.decision.reason if view.decision else "",
             open_conflicts=view.open_conflicts, last_import=view.last_import, late=view.late,
-            sources=len(view.sources), inspected=view.inspected,
+            sources=len(view.sources), inspected=view.score.inspected,
             provisional=view.provisional))
     return OfficeStatus(office.ledger.office_name, office.current_round().name,
                         office.workbook_pending, units)

@@ -170,7 +170,7 @@ def _unit_sheet(catalogue: Catalogue, view: UnitView) -> SheetSpec:
     score = view.score
     pct = "—" if score.overall is None else f"{score.overall:.1f}%"
     decided = view.decision.outcome if view.decision else "未决定"
-    rated = view.inspected
+    rated = view.score.inspected
     suggested = score.suggested or "—"
     if score.suggested and view.provisional:
         suggested += "（暂定，未评完）" if rated < score.total else "（暂定，分歧未裁定）"

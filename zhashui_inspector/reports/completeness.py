@@ -21,13 +21,13 @@ def unscored_disputes(data: UnitData) -> list[int]:
 
 def rated_count(data: UnitData) -> int:
     """Items the inspectors have rated, the disputed ones included (their merged rating
-    waits for the office): the figure the office window's 已评 shows too."""
-    return data.score.rated + len(unscored_disputes(data))
+    waits for the office): the 已评 of every screen and sheet."""
+    return data.score.inspected
 
 
 def unrated_count(data: UnitData) -> int:
     """Items nobody has rated yet, the disputed ones not counted."""
-    return max(0, data.score.total - data.score.rated - len(unscored_disputes(data)))
+    return data.score.unrated
 
 
 def not_applicable_count(data: UnitData) -> int:
