@@ -14,8 +14,6 @@ from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.records import Evidence, Identity, ItemState, SelfReport, SignOff
 from zhashui_inspector.core.workfile import WorkFile
 
-NOT_APPLICABLE = "不适用"
-
 
 class ChangeKind(enum.Enum):
     OPENED = "opened"          # a work file was loaded: everything changed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zhashui_inspector.core.policy import NOT_APPLICABLE
 from zhashui_inspector.core.records import ItemState
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.ui.checklist_model import ItemNoRole, LinkedStateRole, StateRole, TextRole
@@ -33,7 +34,6 @@ from zhashui_inspector.ui.qt import (
     Signal,
 )
 
-NOT_APPLICABLE = "不适用"
 UNIT_NA_LABEL = "本项不适用（不属于本单位职能）"
 LINKED_COLOUR = "#00796b"
 WARNING_COLOUR = "#c62828"

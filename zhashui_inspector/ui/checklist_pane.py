@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from zhashui_inspector.core.policy import NOT_APPLICABLE
 from zhashui_inspector.ui.cache import Change, ChangeKind
 from zhashui_inspector.ui.checklist_delegate import ChecklistDelegate
 from zhashui_inspector.ui.checklist_model import ChecklistModel
@@ -32,9 +33,6 @@ from zhashui_inspector.ui.qt import (
 from zhashui_inspector.ui.session import Session
 from zhashui_inspector.ui.style import RULES, styled
 from zhashui_inspector.ui.undo import ItemEdit
-
-NOT_APPLICABLE = "不适用"
-
 
 FIRST_BATCH = 12   # cards laid out before the first paint: a screenful or more
 

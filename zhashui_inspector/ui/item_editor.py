@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.policy import NOT_APPLICABLE
 from zhashui_inspector.core.records import ItemState
 from zhashui_inspector.core.text import clip
 from zhashui_inspector.ui.icons import rating_colour
@@ -29,7 +30,6 @@ from zhashui_inspector.ui.qt import (
 )
 from zhashui_inspector.ui.style import flag, styled
 
-NOT_APPLICABLE = "不适用"
 TYPING_PAUSE_MS = 600
 EditFn = Callable[..., None]  # edit(item_no, text, merge_token, **fields)
 

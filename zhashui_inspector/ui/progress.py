@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from zhashui_inspector.core.policy import NOT_APPLICABLE
 from zhashui_inspector.core.records import ItemState
 
-NOT_APPLICABLE = "不适用"
 # The figure's name where it is shown in full (tooltips, the sign-off dialog) and in short.
 DONE_WORDS = {False: "已评", True: "已提供材料或说明"}
 DONE_SHORT = {False: "已评", True: "已备材料"}

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from zhashui_inspector.core.catalogue import Catalogue
+from zhashui_inspector.core.policy import NOT_APPLICABLE
 from zhashui_inspector.core.records import ItemState
 from zhashui_inspector.ui.icons import (
     ACCENT,
@@ -32,7 +33,6 @@ from zhashui_inspector.ui.qt import (
     Qt,
 )
 
-NOT_APPLICABLE = "不适用"
 NodeRole = Qt.ItemDataRole.UserRole + 1
 ItemNosRole = Qt.ItemDataRole.UserRole + 2
 CountsRole = Qt.ItemDataRole.UserRole + 3   # Counter of ratings (None = 未评) under a node
