@@ -5,6 +5,7 @@ hidden rows and its own row heights, which follow their row."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from exchange_support import do_import, hand_back, issue, rate_all
 from openpyxl import load_workbook
@@ -44,6 +45,12 @@ def _disagree_on_5(office_dir: Path, tmp_path: Path, zs: Path) -> None:
     do_import(office_dir, hand_back(ww, tmp_path / "ww1.sqlite"))
     rate_all(zs, UNIT, "达标", items=[5])
     do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"))
+
+
+def _hidden_by_item(conflicts_sheet: Any) -> dict[int, bool]:
+    """Whether each item's row of 冲突 is hidden, in the sheet's order."""
+    return {conflicts_sheet.cell(r, 2).value: bool(conflicts_sheet.row_dimensions[r].hidden)
+            for r in range(4, conflicts_sheet.max_row + 1)}
 
 
 def test_notes_under_a_table_stay_whole_in_the_programs_columns(office_dir: Path) -> None:
@@ -264,3 +271,50 @@ def test_a_merge_in_the_offices_columns_moves_with_its_rows(office_dir: Path,
     assert {str(m) for m in sheet.merged_cells.ranges} == {
         f"{letter}5:{letter}6", f"A{note_row}:D{note_row}"}
     assert sheet.cell(5, office_col).value == "同一问题，合并处理"
+
+
+def test_the_offices_filter_is_applied_again_to_the_rewritten_rows(office_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    """冲突 filtered to 待解决: a conflict resolved since hides, one found since shows, as
+    the office program's 重新应用 would have them."""
+    zs = _disagree_on_12_and_30(office_dir, tmp_path)
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    wb["冲突"].auto_filter.add_filter_column(4, ["待解决"])        # 状态
+    summary = wb["汇总"]
+    summary.auto_filter.add_filter_column(10, ["100.0"])   # 得分率（%）, shown as 0.0
+    wb.save(book)
+
+    with Office.open(office_dir) as office:
+        conflicts.resolve(office, UNIT, 12, "达标", "以现场查看为准")
+        assert office.refresh_workbook() == ""
+    _disagree_on_5(office_dir, tmp_path, zs)
+
+    wb = load_workbook(book)
+    sheet = wb["冲突"]
+    assert _hidden_by_item(sheet) == {5: False, 12: True, 30: False}
+    summary = wb["汇总"]
+    shown = {summary.cell(r, 2).value: not summary.row_dimensions[r].hidden
+             for r in range(4, summary.max_row + 1)}
+    assert shown.pop(UNIT) is True          # only 12 scored (达标, as ruled): 100.0 %
+    assert shown and not any(shown.values())                  # no score: blank
+
+
+def test_a_filter_on_other_criteria_keeps_the_rows_the_office_hid(office_dir: Path,
+                                                                 tmp_path: Path) -> None:
+    from openpyxl.worksheet.filters import CustomFilter, CustomFilters, FilterColumn
+
+    zs = _disagree_on_12_and_30(office_dir, tmp_path)
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    sheet = wb["冲突"]
+    sheet.auto_filter.add_filter_column(4, ["待解决"])   # alone it would show item 12 again
+    sheet.auto_filter.filterColumn.append(FilterColumn(colId=1, customFilters=CustomFilters(
+        customFilter=[CustomFilter(operator="greaterThan", val="20")])))
+    sheet.row_dimensions[4].hidden = True                       # item 12, by that filter
+    wb.save(book)
+
+    _disagree_on_5(office_dir, tmp_path, zs)
+
+    sheet = load_workbook(book)["冲突"]
+    assert _hidden_by_item(sheet) == {5: False, 12: True, 30: False}

@@ -41,7 +41,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.errors import ZhashuiError
-from zhashui_inspector.exchange import workbook_kept, workbook_reader, workbook_writer
+from zhashui_inspector.exchange import (
+    workbook_filter,
+    workbook_kept,
+    workbook_reader,
+    workbook_writer,
+)
 from zhashui_inspector.exchange.ledger import Ledger
 from zhashui_inspector.exchange.workbook_kept import (
     FIRST_ROW,
@@ -273,6 +278,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec, styles: _Styles, created: bool)
         row_no += 1 + workbook_kept.merge_extent(merges, old_row)   # and what it merged
     workbook_kept.put_merges(ws, merges, moved, range(FIRST_ROW, last_data_row + 1), ncols)
     ws.freeze_panes = spec.freeze
+    workbook_filter.reapply(ws, FIRST_ROW, last_data_row)
     last_col = ncols
     if ws.auto_filter.ref:
         try:
