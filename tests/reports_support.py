@@ -32,6 +32,14 @@ def page_count(path: Path) -> int:
     return int(match.group(1))
 
 
+def footers(path: Path) -> list[tuple[int, int]]:
+    """Each page's "第 X 页 共 Y 页" as (X, Y), in page order."""
+    pages = pdf_text(path).split("\f")[:page_count(path)]
+    found = [re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", page) for page in pages]
+    assert all(len(f) == 1 for f in found), found
+    return [(int(f[0][0]), int(f[0][1])) for f in found]
+
+
 def outline(path: Path) -> list[tuple[int, str, int]]:
     """The PDF outline as (level, title, 0-based page index), in document order."""
     from pyhanko.pdf_utils.reader import PdfFileReader

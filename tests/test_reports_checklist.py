@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from reports_support import outline, page_count, pdf_text, squeeze
+from reports_support import footers, outline, page_count, pdf_text, squeeze
 
 from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.errors import ValidationError
@@ -221,3 +221,35 @@ def test_the_sign_off_stays_with_the_last_items_and_has_lines_for_paper(
     # on the page of the last item, never on a page of its own
     assert squeeze(catalogue.item(76).text) in last
     assert sum("评估组成员（签字）" in page for page in pages) == 1
+
+
+def test_each_units_checklist_in_one_file_is_numbered_on_its_own(practice_file: Path,
+                                                                 tmp_path: Path) -> None:
+    # 下梁镇's checklist two pages longer than 县财政局's, so the totals differ
+    with WorkFile.open(practice_file) as wf:
+        wf.update_item("下梁镇", 10, rating="未达标", methods=["实地查看"],
+                       comment="\n".join(f"第{i:03d}条" for i in range(95)))
+        both = render_checklist(tmp_path / "both.pdf", wf.catalogue, workfile=wf)
+        alone = [page_count(render_checklist(tmp_path / f"{n}.pdf", wf.catalogue, unit=unit,
+                                             workfile=wf))
+                 for n, unit in enumerate(wf.units)]
+        units = list(wf.units)
+    first, second = alone
+    assert units == ["县财政局", "下梁镇"] and second > first
+    assert page_count(both) == first + second
+    # each as if printed alone: 第 1 页 共 N 页 … 第 N 页 共 N 页, then 第 1 页 again
+    assert footers(both) == ([(n, first) for n in range(1, first + 1)]
+                             + [(n, second) for n in range(1, second + 1)])
+    pages = pdf_text(both).split("\f")
+    assert "下梁镇" in pages[first] and f"第 1 页 共 {second} 页" in pages[first]
+    # the outline still points at each unit's first page
+    assert [(t, p) for lvl, t, p in outline(both) if lvl == 0] == [("县财政局", 0),
+                                                                   ("下梁镇", first)]
+
+
+def test_a_single_units_checklist_is_numbered_as_one_document(demo_file: Path,
+                                                              tmp_path: Path) -> None:
+    with WorkFile.open(demo_file, readonly=True) as wf:
+        out = render_checklist(tmp_path / "one.pdf", wf.catalogue, unit="县财政局", workfile=wf)
+    pages = page_count(out)
+    assert footers(out) == [(n, pages) for n in range(1, pages + 1)]

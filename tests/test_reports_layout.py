@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
-from reports_support import page_count, pdf_text, squeeze
+from reports_support import footers, page_count, pdf_text, squeeze
 
 from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.reports import layout
@@ -263,3 +263,27 @@ def test_headings_follow_the_official_hierarchy(demo_data: CountyData, tmp_path:
         assert s in county, s
     assert "一、评估结果" not in county and "（一）依法全面履行职能" not in county
     assert [chinese_number(n) for n in (1, 10, 12, 20, 21)] == ["一", "十", "十二", "二十", "二十一"]
+
+
+
+def test_new_numbering_numbers_from_the_page_where_it_lands(tmp_path: Path) -> None:
+    out = tmp_path / "n.pdf"
+    first = para("甲", "body")
+    room = FRAME_HEIGHT - first.wrap(100, 100)[1] - 1   # the page is full after it
+    story: list[Flowable] = [
+        layout.NewNumbering(),  # on the first page: no section of no pages before it
+        first, Spacer(1, room), para("甲二", "body"),  # runs over onto the next page
+        NewPage(), para("甲三", "body"),
+        NewPage(), layout.NewNumbering(), para("乙", "body"),
+        NewPage(), layout.NewNumbering(), para("丙", "body"), NewPage(), para("丙二", "body")]
+    ReportDoc(out, title="t", author="a", subject="s", header=HEADER).render(story)
+    assert [p.replace(HEADER, "") for p in pages_of(out)] == [
+        "甲", "甲二", "甲三", "乙", "丙", "丙二"]
+    assert footers(out) == [(1, 3), (2, 3), (3, 3), (1, 1), (1, 2), (2, 2)]
+
+
+def test_the_county_report_is_numbered_as_one_document(demo_data: CountyData,
+                                                      tmp_path: Path) -> None:
+    out = render_report(demo_data, tmp_path / "county.pdf")
+    pages = page_count(out)
+    assert footers(out) == [(n, pages) for n in range(1, pages + 1)]

@@ -23,6 +23,7 @@ from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.reports.fonts import KAI
 from zhashui_inspector.reports.layout import (
     ItemTable,
+    NewNumbering,
     NewPage,
     Outline,
     ReportDoc,
@@ -55,7 +56,8 @@ def render_checklist(out: Path, catalogue: Catalogue, *, unit: str | None = None
                      workfile: WorkFile | None = None) -> Path:
     """Write the checklist PDF: blank when `workfile` is None, else filled from it.
 
-    A filled checklist covers `unit`, or every unit of the work file when unit is None.
+    A filled checklist covers `unit`, or every unit of the work file when unit is None;
+    each unit's pages are numbered on their own (第 1 页 共 N 页), as it is handed to it.
     """
     out = Path(out)
     if workfile is not None:
@@ -75,8 +77,8 @@ def render_checklist(out: Path, catalogue: Catalogue, *, unit: str | None = None
         header=TITLE, unit=units[0], keywords=("指标核查表", catalogue.source))
     story: list[Flowable] = []
     for index, name in enumerate(units):
-        if index:
-            story += [NewPage(), RunningHeader(name)]
+        if index:  # each unit's checklist is handed to it: its pages are 第 1 页 on
+            story += [NewPage(), RunningHeader(name), NewNumbering()]
         if name:
             story.append(Outline(name, 0))
         story += unit_checklist(catalogue, name, workfile, level=1 if name else 0)

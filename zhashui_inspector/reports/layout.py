@@ -5,7 +5,9 @@ empty.
 
 The footer's total is a form XObject drawn on every page and defined once at the end,
 so a document is laid out in one pass (a NumberedCanvas that replays saved pages would
-break the outline's page references).
+break the outline's page references). A file that holds several documents handed out
+one by one (the checklists of several units) numbers each on its own: a `NewNumbering`
+mark starts a section, with a total form of its own.
 """
 
 from __future__ import annotations
@@ -50,12 +52,22 @@ from zhashui_inspector.reports.styles import (
     style_for,
 )
 
-_TOTAL_FORM = "zsPageTotal"
+_TOTAL_FORM = "zsPageTotal{}"  # one form for each numbering section
 _keys = itertools.count(1)
 
 
 class FooterCanvas(Canvas):
-    """Draws the page number on every page and the page total once, at save time."""
+    """Draws "第 X 页 共 Y 页" on every page: X counted from the first page of the page's
+    numbering section, Y a form of that section, defined once at save time."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._starts = [1]  # the first page of each numbering section
+
+    def new_numbering(self) -> None:
+        """Number the pages from the current one on from 1 again, with their own total."""
+        if self.getPageNumber() != self._starts[-1]:
+            self._starts.append(self.getPageNumber())
 
     def showPage(self) -> None:
         page = self.getPageNumber()
@@ -64,24 +76,36 @@ class FooterCanvas(Canvas):
         self.setFont(SANS, 9)
         self.setFillColor(GREY_TEXT)
         y = MARGIN_BOTTOM - 10 * mm
-        self.drawRightString(width / 2, y, f"第 {page} 页 共 ")
+        self.drawRightString(width / 2, y, f"第 {page - self._starts[-1] + 1} 页 共 ")
         self.translate(width / 2, y)
-        self.doForm(_TOTAL_FORM)
+        self.doForm(_TOTAL_FORM.format(len(self._starts)))
         self.restoreState()
         super().showPage()
 
     def save(self) -> None:
-        total = self.getPageNumber() - 1
-        self.beginForm(_TOTAL_FORM, lowerx=0, lowery=-3, upperx=60, uppery=12)
-        self.setFont(SANS, 9)
-        self.setFillColor(GREY_TEXT)
-        self.drawString(0, 0, f"{total} 页")
-        self.endForm()
+        ends = [*self._starts[1:], self.getPageNumber()]
+        for section, (start, end) in enumerate(zip(self._starts, ends, strict=True), 1):
+            self.beginForm(_TOTAL_FORM.format(section), lowerx=0, lowery=-3, upperx=60,
+                           uppery=12)
+            self.setFont(SANS, 9)
+            self.setFillColor(GREY_TEXT)
+            self.drawString(0, 0, f"{end - start} 页")
+            self.endForm()
         super().save()
 
 
 class Mark(Flowable):
     """An invisible flowable of no size that only records where it lands."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass  # the marks that only mark are read by ReportDoc.afterFlowable
 
 
 class Outline(Mark):
@@ -92,11 +116,7 @@ class Outline(Mark):
         self.title = title
         self.level = level
         self.key = f"o{next(_keys)}"
-        self.width = self.height = 0
         self.keepWithNext = True  # lands on the page of the heading that follows it
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
 
     def draw(self) -> None:
         self.canv.bookmarkHorizontal(self.key, 0, 0)
@@ -109,13 +129,12 @@ class RunningHeader(Mark):
     def __init__(self, unit: str) -> None:
         super().__init__()
         self.unit = unit
-        self.width = self.height = 0
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
 
-    def draw(self) -> None:
-        pass  # ReportDoc.afterFlowable reads it
+class NewNumbering(Mark):
+    """An invisible mark: the page where it lands is 第 1 页 again, and it and the pages
+    after it, up to the next such mark, have a total of their own. It goes right after a
+    `NewPage`: it numbers the whole page it lands on."""
 
 
 class ItemTable(Table):
@@ -278,6 +297,8 @@ class ReportDoc(BaseDocTemplate):
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, RunningHeader):
             self.header_unit = flowable.unit
+        elif isinstance(flowable, NewNumbering) and isinstance(self.canv, FooterCanvas):
+            self.canv.new_numbering()
         elif not isinstance(flowable, (Mark, Spacer, ActionFlowable, PageBreak)):
             self._printed = True
 
