@@ -106,7 +106,7 @@ def test_rectification_lists_exactly_the_items_to_fix(demo_data: CountyData,
     unit = next(u for u in demo_data.units if u.name == "县气象局")
     expected = [r.no for r in unit.items if r.rating in ("未达标", "基本达标")]
     assert [r.no for r in items_to_fix(unit)] == expected and expected
-    out = render_rectification(unit, demo_data.catalogue, tmp_path / "r.pdf")
+    out = render_rectification(demo_data, unit, tmp_path / "r.pdf")
     raw = pdf_text(out, raw=True)
     rows = re.findall(r"^(\d{1,2}) (.+)$", raw, flags=re.MULTILINE)
     numbers = [int(n) for n, rest in rows if int(n) in expected]
@@ -128,7 +128,7 @@ def _rated(unit: UnitData, data: CountyData, ratings: dict[int, str | None]) -> 
 def test_rectification_when_nothing_to_fix(demo_data: CountyData, tmp_path: Path) -> None:
     clean = _rated(demo_data.units[0], demo_data,
                    {i.no: "达标" for i in demo_data.catalogue.items()})
-    text = pdf_text(render_rectification(clean, demo_data.catalogue, tmp_path / "n.pdf"))
+    text = pdf_text(render_rectification(demo_data, clean, tmp_path / "n.pdf"))
     assert "无需整改" in text and "暂定" not in text
 
 
@@ -138,14 +138,14 @@ def test_an_unassessed_unit_is_never_told_it_needs_no_fixing(demo_data: CountyDa
     unrated = _rated(unit, demo_data, {})
     partly = _rated(unit, demo_data, {no: "达标" for no in range(1, 23)})
     to_fix = _rated(unit, demo_data, {**{no: "达标" for no in range(1, 23)}, 5: "未达标"})
-    text = squeeze(pdf_text(render_rectification(unrated, demo_data.catalogue,
+    text = squeeze(pdf_text(render_rectification(demo_data, unrated,
                                                  tmp_path / "u.pdf")))
     assert "本单位尚未评定，整改清单待评定后生成。" in text and "无需整改" not in text
-    text = squeeze(pdf_text(render_rectification(partly, demo_data.catalogue,
+    text = squeeze(pdf_text(render_rectification(demo_data, partly,
                                                  tmp_path / "p.pdf")))
     assert "已评定的22项中没有评为" in text and "尚有54项未评" in text
     assert "整改清单为暂定" in text and "无需整改" not in text
-    text = squeeze(pdf_text(render_rectification(to_fix, demo_data.catalogue,
+    text = squeeze(pdf_text(render_rectification(demo_data, to_fix,
                                                  tmp_path / "f.pdf")))
     assert "共1项：未达标1项" in text and "尚有54项未评），本清单为暂定" in text
     # the unit and county reports say the same
@@ -236,7 +236,7 @@ def test_reports_quote_each_item_in_full_with_its_errata(demo_data: CountyData,
     listed = [r.no for r in items_to_fix(unit)]
     with_errata = [i.no for i in cat.items() if cat.errata_for("item", i.no)]
     assert set(listed) & set(with_errata)   # the list has an item with a 校注 to show
-    rect = squeeze(pdf_text(render_rectification(unit, cat, tmp_path / "r.pdf"), raw=True))
+    rect = squeeze(pdf_text(render_rectification(demo_data, unit, tmp_path / "r.pdf"), raw=True))
     report = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
                                             tmp_path / "u.pdf"), raw=True))
     for no in listed:
@@ -283,7 +283,7 @@ def test_the_rectification_list_calls_itself_a_list_and_the_hash_is_named(
         demo_data: CountyData, tmp_path: Path) -> None:
     unit = next(u for u in demo_data.units if u.name == "县气象局")
     box: dict[str, object] = {}
-    out = render_rectification(unit, demo_data.catalogue, tmp_path / "r.pdf", signature_box=box)
+    out = render_rectification(demo_data, unit, tmp_path / "r.pdf", signature_box=box)
     text = squeeze(pdf_text(out))
     assert "本清单以县委依法治县办数字证书签名" in text and "verify清单文件.pdf" in text
     assert "本报告" not in text
@@ -337,3 +337,23 @@ def test_the_county_area_averages_say_when_they_take_in_provisional_scores(
     final = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=tuple(done)),
                                            tmp_path / "f.pdf")))
     assert "全县各领域平均得分率（%）" in final and "暂定得分" not in final
+
+
+def test_the_rectification_list_names_its_round_and_when_it_was_made(
+        demo_data: CountyData, tmp_path: Path) -> None:
+    data = dataclasses.replace(demo_data, round_name="2026年度复查验收评估",
+                               generated_at="2026-12-03T10:53:09")
+    unit = next(u for u in data.units if u.name == "县气象局")
+    out = render_rectification(data, unit, tmp_path / "r.pdf")
+    first = squeeze(pdf_text(out, raw=True).split("\f")[0])
+    title = (f"{data.office_name}县气象局整改清单2026年度复查验收评估"
+             f"依据《{data.catalogue.title}》复查验收评估结果")
+    assert squeeze(title) in first
+    made = f"清单生成时间：2026年12月03日10:53创建标准校验值：{data.catalogue.hash[:16]}"
+    assert made in first and first.index(made) < first.index("序号指标评定")
+    # the same block as the unit report's, the round's schedule included
+    report = squeeze(pdf_text(render_report(dataclasses.replace(data, units=(unit,)),
+                                            tmp_path / "u.pdf"), raw=True).split("\f")[0])
+    schedule = re.search(r"工作安排：[^报]*", report)
+    assert schedule and data.stages[-1].name in schedule.group(0) and schedule.group(0) in first
+    assert "报告生成时间：2026年12月03日10:53" in report

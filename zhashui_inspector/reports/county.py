@@ -36,9 +36,10 @@ from zhashui_inspector.reports.layout import (
     grid_style,
     para,
 )
+from zhashui_inspector.reports.office_title import office_title
 from zhashui_inspector.reports.output import check_folder
 from zhashui_inspector.reports.stamp import STAMP_SIZE
-from zhashui_inspector.reports.styles import FRAME_WIDTH, RED, esc, human_time
+from zhashui_inspector.reports.styles import FRAME_WIDTH, RED, esc
 from zhashui_inspector.reports.thumbnails import ThumbnailCache, thumbnails_for
 from zhashui_inspector.reports.unit_report import (
     Numbering,
@@ -105,18 +106,8 @@ def _all_thumbnails(units: tuple[UnitData, ...],
 
 
 def title_block(data: CountyData, title: str) -> list[Flowable]:
-    stages = "；".join(f"{s.name} {s.start:%Y.%m.%d}–{s.end:%m.%d}" for s in data.stages)
-    story: list[Flowable] = [
-        para(esc(data.office_name), "kicker"),
-        para(esc(title), "title"),
-        para(esc(data.round_name), "doc_no"),
-        para(esc(f"依据《{data.catalogue.title}》（{data.catalogue.source}）"), "doc_no"),
-        Rule(),
-        para(esc(f"工作安排：{stages}") if stages else "", "small"),
-        para(esc(f"报告生成时间：{human_time(data.generated_at)}　创建标准校验值："
-                 f"{data.catalogue.hash[:16]}"), "small"),
-        Spacer(1, 3 * mm),
-    ]
+    """The report's title block, and the county report's warning under it."""
+    story = office_title(data, title)
     if len(data.units) > 1 and any(is_provisional(u) for u in data.units):
         story += conflict_banner_text(county_notice(data))
     return story
@@ -281,8 +272,7 @@ def build_signed_rectification(office_dir: Path, out: Path, *, unit: str, passph
         raise ValidationError(f"台账中没有“{unit}”")
 
     def render(path: Path, box: dict[str, Any] | None) -> Path:
-        return render_rectification(units[0], data.catalogue, path,
-                                    office_name=data.office_name, signature_box=box)
+        return render_rectification(data, units[0], path, signature_box=box)
 
     return _signed(render, Path(office_dir), Path(out), data.office_name, passphrase, sign)
 

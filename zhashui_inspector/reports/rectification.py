@@ -14,16 +14,16 @@ from zhashui_inspector.core.catalogue import Catalogue
 from zhashui_inspector.core.policy import PENDING
 from zhashui_inspector.reports.checklist import item_markup
 from zhashui_inspector.reports.completeness import gaps, is_provisional, is_unassessed
-from zhashui_inspector.reports.data import ItemRow, UnitData
+from zhashui_inspector.reports.data import CountyData, ItemRow, UnitData
 from zhashui_inspector.reports.layout import (
     DRAFT_MARK,
     ItemTable,
     Outline,
     ReportDoc,
-    Rule,
     grid_style,
     para,
 )
+from zhashui_inspector.reports.office_title import office_title
 from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each
 
 TO_FIX = ("未达标", "基本达标")
@@ -107,24 +107,23 @@ def nothing_to_fix(data: UnitData) -> str:
     return "本单位没有评为“未达标”或“基本达标”的指标，无需整改。"
 
 
-def render_rectification(data: UnitData, catalogue: Catalogue, out: Path, *,
-                         office_name: str = "柞水县委依法治县办",
+def render_rectification(county: CountyData, data: UnitData, out: Path, *,
                          signature_box: dict[str, Any] | None = None) -> Path:
-    """Write one unit's 整改清单 as its own PDF (with room for the office's signature when
-    `signature_box` is given; it receives the page and rectangle; without it, a draft,
-    marked so in every page's header)."""
+    """Write the 整改清单 of `data`, one unit of `county`, as its own PDF, under the title
+    block of the reports (round, when made); with room for the office's signature when
+    `signature_box` is given (it receives the page and rectangle), else a draft, marked so
+    in every page's header."""
     out = Path(out)
+    catalogue = county.catalogue
+    office_name = county.office_name
     doc = ReportDoc(out, title=f"{data.name}整改清单", author=office_name,
                     subject=f"{TITLE}：{data.name}",
                     header=TITLE + (DRAFT_MARK if signature_box is None else ""), unit=data.name,
-                    keywords=("整改清单", data.name))
+                    keywords=("整改清单", data.name, county.round_name))
     story: list[Flowable] = [
         Outline(f"{data.name}整改清单", 0),
-        para(esc(office_name), "kicker"),
-        para(esc(f"{data.name}整改清单"), "title"),
-        para(esc(f"依据《{catalogue.title}》复查验收评估结果"), "doc_no"),
-        Rule(),
-        Spacer(1, 2 * mm),
+        *office_title(county, f"{data.name}整改清单",
+                      basis=f"依据《{catalogue.title}》复查验收评估结果", document="清单"),
     ]
     story += rectification_table(data, catalogue)
     line = "_" * 16
