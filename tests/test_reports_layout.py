@@ -287,3 +287,23 @@ def test_the_county_report_is_numbered_as_one_document(demo_data: CountyData,
     out = render_report(demo_data, tmp_path / "county.pdf")
     pages = page_count(out)
     assert footers(out) == [(n, pages) for n in range(1, pages + 1)]
+
+
+def test_a_rectification_lists_closing_never_stands_alone_on_its_last_page(
+        demo_data: CountyData, tmp_path: Path) -> None:
+    """However the items fall, the page with the lines for signing and the office's stamp
+    carries the table's last row: a last page with only the stamp on it is no use."""
+    from zhashui_inspector.reports.rectification import render_rectification
+
+    unit = demo_data.units[0]
+    for count in range(4, 16):
+        fix = set(range(1, count + 1))
+        items = tuple(dataclasses.replace(r, rating="未达标" if r.no in fix else "达标",
+                                          comment="台账不全，" * 12) for r in unit.items)
+        box: dict[str, object] = {}
+        out = render_rectification(demo_data, dataclasses.replace(unit, items=items),
+                                   tmp_path / f"r{count}.pdf", signature_box=box)
+        pages = pages_of(out)
+        last = pages[-1]
+        assert box["page"] == len(pages) - 1 and "发布单位" in last
+        assert "被评估单位（盖章）" in last and "序号" in last, (count, last)

@@ -265,6 +265,46 @@ def keep_with_table(lead: Sequence[Flowable], table: ItemTable, rows: int = 1) -
     return [TableStart(lead, table, rows), *lead, table]
 
 
+class TableWithClosing(Flowable):
+    """`table` and the `closing` block after it (lines for signing, the release note and
+    the room for the stamp), the table's last row kept with the closing: never a closing
+    alone on a last page. It is never drawn itself: asked to fit, it tells the frame it
+    does not, and its split hands over the table and the closing, cut where they must."""
+
+    def __init__(self, table: ItemTable, closing: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.table = table
+        self.closing = list(closing)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, availHeight + 1   # always split
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        table = self.table
+        _w, height = table.wrap(availWidth, availHeight)
+        closing = sum(_height_with_spaces(f, self.canv, availWidth) for f in self.closing)
+        if height + closing <= availHeight:
+            return [table, *self.closing]
+        if height <= availHeight:   # the table fits, its closing does not: its last row
+            availHeight = height - table._rowHeights[-1] / 2   # goes on with it
+        parts = table.split(availWidth, availHeight)
+        if len(parts) != 2:   # nothing of it may stay here: all of it on the next page,
+            # or, on a page of its own already, as it comes
+            return [table, *self.closing] if availHeight >= FRAME_HEIGHT - 1 else []
+        if isinstance(parts[1], ItemTable):
+            rest: Flowable = TableWithClosing(parts[1], self.closing)
+        else:
+            rest = KeepTogether([parts[1], *self.closing])
+        return [parts[0], rest]
+
+
+def _height_with_spaces(flowable: Flowable, canv: Canvas, width: float) -> float:
+    if isinstance(flowable, KeepTogether):   # its wrap asks to be split: measure its parts
+        return sum(_height_with_spaces(f, canv, width) for f in flowable._content)
+    _w, height = flowable.wrapOn(canv, width, 1 << 24)
+    return float(height + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
 # after the running header's title of a report made without the office's signature
 DRAFT_MARK = "（草稿，未经签章，不作正式发布）"
 

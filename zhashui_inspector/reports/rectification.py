@@ -20,6 +20,7 @@ from zhashui_inspector.reports.layout import (
     ItemTable,
     Outline,
     ReportDoc,
+    TableWithClosing,
     grid_style,
     para,
 )
@@ -125,18 +126,22 @@ def render_rectification(county: CountyData, data: UnitData, out: Path, *,
         *office_title(county, f"{data.name}整改清单",
                       basis=f"依据《{catalogue.title}》复查验收评估结果", document="清单"),
     ]
-    story += rectification_table(data, catalogue)
     line = "_" * 16
-    story.append(KeepTogether([
+    closing: list[Flowable] = [KeepTogether([
         Spacer(1, 10 * mm),
         para(f"被评估单位（盖章）：{line}&nbsp;&nbsp;&nbsp;&nbsp;负责人（签字）：{line}<br/>"
              "整改完成时限：&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年&nbsp;&nbsp;&nbsp;&nbsp;月"
              "&nbsp;&nbsp;&nbsp;&nbsp;日&nbsp;&nbsp;&nbsp;&nbsp;"
              f"复查人（签字）：{line}", "sign"),
-    ]))
+    ])]
     if signature_box is not None:
         from zhashui_inspector.reports.county import release_note
 
-        story.append(release_note(office_name, signature_box, document="清单"))
+        closing.append(release_note(office_name, signature_box, document="清单"))
+    table = rectification_table(data, catalogue)
+    if isinstance(table[-1], ItemTable):   # its last row goes with the closing
+        story += [*table[:-1], TableWithClosing(table[-1], closing)]
+    else:
+        story += [*table, *closing]
     doc.render(story)
     return out
