@@ -10,7 +10,7 @@ from typing import Any
 from exchange_support import do_import, hand_back, issue, rate_all
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from zhashui_inspector.core.workfile import WorkFile
 from zhashui_inspector.exchange import conflicts
@@ -225,6 +225,7 @@ def test_the_offices_merged_cells_stay_where_they_hide_nothing_of_the_programs(
     sheet = wb[UNIT]
     last = sheet.max_row
     sheet.merge_cells("A1:L1")                       # the title centred over the table
+    sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.merge_cells("A2:L2")
     sheet["M5"] = "复核：合格"
     sheet.merge_cells("M5:O5")                       # in its own columns, on item 2's row
@@ -242,6 +243,8 @@ def test_the_offices_merged_cells_stay_where_they_hide_nothing_of_the_programs(
     merged = {str(m) for m in sheet.merged_cells.ranges}
     assert merged == {"A1:L1", "A2:L2", "M5:O5", f"A{last + 3}:H{last + 5}"}
     assert sheet["A1"].value.startswith(UNIT) and sheet["M5"].value == "复核：合格"
+    assert sheet["A1"].alignment.horizontal == "center"
+    assert sheet["A2"].alignment.horizontal != "center"
     assert sheet.cell(last + 3, 1).value == "说明：本表经办公室复核"
     assert sheet["L3"].value and sheet["F4"].value is not None
 

@@ -6,7 +6,7 @@ the row's own properties (hidden, outline, style, a height of the office's) foll
 row wherever it lands. A row without a full key (a note typed under the table, a row
 the office inserted) is the office's whole, every cell of it, and stays where it is
 unless the table grows into it. In the title and header rows the office's cells, notes
-and fills stay in place. A merged range moves with its rows (`take_merges`,
+and fills stay in place, and so does the alignment of the title and the subtitle. A merged range moves with its rows (`take_merges`,
 `put_merges`) unless it would cover a cell the program writes a value of its own into:
 the header's and the data rows' in the program's columns (the title rows' it may).
 """
@@ -56,6 +56,7 @@ class Kept:
     cells: dict[int, Snapshot] = field(default_factory=dict)   # its own cells
     notes: dict[int, Any] = field(default_factory=dict)        # comments on program cells
     fills: dict[int, int] = field(default_factory=dict)        # its fills on program cells
+    aligns: dict[int, int] = field(default_factory=dict)       # alignments of the titles
     dims: RowDimension | None = None                           # the row's properties
     key_values: list[Any] = field(default_factory=list)        # its key cells' values
     key_cells: dict[int, Cell] = field(default_factory=dict)   # taken off the sheet
@@ -112,7 +113,10 @@ def take(ws: Worksheet, spec: SheetSpec, written_top: set[tuple[int, int]]) -> T
         elif col <= ncols:
             del ws._cells[(row, col)]
             if (row, col) in written_top:
-                _take_marks(taken.top.setdefault(row, Kept()), col, cell, office_fills)
+                top = taken.top.setdefault(row, Kept())
+                _take_marks(top, col, cell, office_fills)
+                if row < HEADER_ROW and cell._style is not None and cell._style.alignmentId:
+                    top.aligns[col] = cell._style.alignmentId   # a title centred, say
             elif _added(cell):
                 taken.top.setdefault(row, Kept()).cells[col] = snap(cell)
     dims = {row: dim for row, dim in ws.row_dimensions.items() if row >= FIRST_ROW}
@@ -150,6 +154,10 @@ def put_back(ws: Worksheet, row: int, kept: Kept) -> None:
         cell = ws._cells.get((row, col))
         if cell is not None and col not in kept.cells:
             cell._style.fillId = fill_id
+    for col, alignment_id in kept.aligns.items():
+        cell = ws._cells.get((row, col))
+        if cell is not None:
+            cell._style.alignmentId = alignment_id
     for col, comment in kept.notes.items():
         cell = ws._cells.get((row, col))
         if cell is None:
