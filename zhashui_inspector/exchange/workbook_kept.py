@@ -6,9 +6,10 @@ the row's own properties (hidden, outline, style, a height of the office's) foll
 row wherever it lands. A row without a full key (a note typed under the table, a row
 the office inserted) is the office's whole, every cell of it, and stays where it is
 unless the table grows into it. In the title and header rows the office's cells, notes
-and fills stay in place, and so does the alignment of the title and the subtitle. A merged range moves with its rows (`take_merges`,
-`put_merges`) unless it would cover a cell the program writes a value of its own into:
-the header's and the data rows' in the program's columns (the title rows' it may).
+and fills stay in place, and so does the alignment of the title and the subtitle. A
+merged range moves with its rows (`take_merges`, `put_merges`) unless it would cover a
+cell the program writes a value of its own into: the header's and the data rows' in the
+program's columns (the title rows' it may).
 """
 
 from __future__ import annotations
