@@ -14,7 +14,7 @@ over is timed on its own, with the import's two worker threads.
 Baselines, measured in the same run:
 
 - reportlab with ready-made thumbnails: the same story built by plain reportlab
-  (SimpleDocTemplate, no running header, page total, outline or metadata) from
+  (SimpleDocTemplate, no running header, page total, outline, contents or metadata) from
   thumbnails made before the clock starts: the pure layout cost, the strict baseline.
 - with `--originals`, reportlab with the photos themselves: what reportlab alone does
   with the same content when handed the original files (it embeds every 4 MB photo at

@@ -23,6 +23,7 @@ from zhashui_inspector.reports.completeness import (
     short_gaps,
     unrated_count,
 )
+from zhashui_inspector.reports.contents import Contents, passes
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.layout import (
     DRAFT_MARK,
@@ -50,6 +51,7 @@ from zhashui_inspector.reports.unit_report import (
 )
 
 COUNTY_TITLE = "法治政府建设示范单位复查验收评估报告"
+UNITS_HEADING = "四、各单位评估情况"
 
 
 def render_report(data: CountyData, out: Path, *,
@@ -69,27 +71,40 @@ def render_report(data: CountyData, out: Path, *,
     doc = ReportDoc(out, title=title, author=data.office_name,
                     subject=f"{data.round_name}：{'、'.join(u.name for u in data.units)}",
                     header=title + (DRAFT_MARK if signature_box is None else ""),
-                    unit=first.name if single else "全县汇总",
+                    unit=first.name if single else "目录",
                     keywords=(COUNTY_TITLE, data.round_name, data.catalogue.source))
     thumbs = _all_thumbnails(data.units, data.thumbnail_cache)
-    story: list[Flowable] = title_block(data, title)
     if single:
-        story += [Outline(first.name, 0)]
+        story: list[Flowable] = title_block(data, title) + [Outline(first.name, 0)]
         story += unit_section(first, data.catalogue, data.policy, level=0, thumbnails=thumbs[0])
+        if signature_box is not None:
+            story.append(release_block(data, signature_box))
+        doc.render(story)
     else:
-        story += county_summary(data)
-        for index, (unit, unit_thumbs) in enumerate(zip(data.units, thumbs, strict=True), 1):
-            story += [NewPage(), RunningHeader(unit.name), Outline(unit.name, 0)]
-            if index == 1:
-                story.append(para("四、各单位评估情况", "h1"))
-            story += [para(esc(f"（{chinese_number(index)}）{unit.name}"), "title"),
-                      Rule(thickness=0.8)]
-            story += unit_section(unit, data.catalogue, data.policy, level=0,
-                                  thumbnails=unit_thumbs, numbering=Numbering(nested=True))
-    if signature_box is not None:
-        story.append(release_block(data, signature_box))
-    doc.render(story)
+        doc.render_passes(passes(lambda contents: county_story(data, title, thumbs, contents,
+                                                               signature_box)))
     return out
+
+
+def county_story(data: CountyData, title: str, thumbs: list[list[bytes | None]],
+                 contents: Contents, signature_box: dict[str, Any] | None) -> list[Flowable]:
+    """The county report: title block, contents, summary, then each unit on new pages."""
+    body = county_summary(data, contents)
+    for index, (unit, unit_thumbs) in enumerate(zip(data.units, thumbs, strict=True), 1):
+        mark = Outline(unit.name, 0)
+        body += [NewPage(), RunningHeader(unit.name), mark]
+        if index == 1:
+            contents.entry(UNITS_HEADING, mark)
+            body.append(para(UNITS_HEADING, "h1"))
+        number = f"（{chinese_number(index)}）{unit.name}"
+        contents.entry(number, mark, level=1)
+        body += [para(esc(number), "title"), Rule(thickness=0.8)]
+        body += unit_section(unit, data.catalogue, data.policy, level=0, thumbnails=unit_thumbs,
+                             numbering=Numbering(nested=True))
+    if signature_box is not None:
+        body.append(release_block(data, signature_box))
+    return [*title_block(data, title), *contents.flowables(), NewPage(),
+            RunningHeader("全县汇总"), *body]
 
 
 def _all_thumbnails(units: tuple[UnitData, ...],
@@ -139,9 +154,10 @@ def conflict_banner_text(text: str) -> list[Flowable]:
     return [box, Spacer(1, 3 * mm)]
 
 
-def county_summary(data: CountyData) -> list[Flowable]:
-    """The summary table of all units, the two charts and the policy used."""
-    story: list[Flowable] = [Outline("全县汇总", 0), para("一、全县汇总", "h1")]
+def county_summary(data: CountyData, contents: Contents | None = None) -> list[Flowable]:
+    """The summary table of all units, the two charts and the policy used; its sections
+    listed in `contents`."""
+    story = _section("一、", "全县汇总", 0, contents)
     head = [para(esc(t), "head") for t in
             ("序号", "单位", "命名年度", "评定进度", "得分率", "建议结果", "决定", "未处理分歧")]
     rows: list[list[Any]] = [head]
@@ -177,7 +193,7 @@ def county_summary(data: CountyData) -> list[Flowable]:
     story += [table, Spacer(1, 1.5 * mm),
               para(esc("“暂定”：该单位尚有指标未评或评定分歧未裁定，得分率与建议结果还会改变；"
                        "已记录的决定“须复核”。"), "small"), Spacer(1, 4 * mm)]
-    story += [Outline("得分图表", 1), para("二、得分图表", "h1")]
+    story += _section("二、", "得分图表", 1, contents)
     story.append(unit_chart([u.name for u in data.units], [u.score.overall for u in data.units],
                             data.policy, FRAME_WIDTH, title="各单位总得分率（%）与建议结果分界线",
                             provisional=[is_provisional(u) for u in data.units]))
@@ -198,10 +214,18 @@ def county_summary(data: CountyData) -> list[Flowable]:
     story += [Spacer(1, 2 * mm), area_grid(data)]
     legend = "、".join(f"{a.numeral}{a.title}" for a in cat.areas)
     story += [Spacer(1, 4 * mm),
-              KeepTogetherAfterMarks([Outline("评分规则", 1), para("三、评分规则", "h1"),
+              KeepTogetherAfterMarks([*_section("三、", "评分规则", 1, contents),
                                       *policy_section(data.policy),
                                       para(esc(f"领域：{legend}"), "small")])]
     return story
+
+
+def _section(number: str, title: str, level: int, contents: Contents | None) -> list[Flowable]:
+    """A section's outline mark (at outline `level`) and heading, listed in `contents`."""
+    mark = Outline(title, level)
+    if contents is not None:
+        contents.entry(number + title, mark)
+    return [mark, para(number + title, "h1")]
 
 
 def area_grid(data: CountyData) -> Table:

@@ -7,13 +7,16 @@ The footer's total is a form XObject drawn on every page and defined once at the
 so a document is laid out in one pass (a NumberedCanvas that replays saved pages would
 break the outline's page references). A file that holds several documents handed out
 one by one (the checklists of several units) numbers each on its own: a `NewNumbering`
-mark starts a section, with a total form of its own.
+mark starts a section, with a total form of its own. A document that prints what its
+own layout decides (the county report's contents, with the page each section starts on)
+is laid out again from a fresh story until the two agree (`ReportDoc.render_passes`,
+`contents.passes`); only the last layout is written.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,9 +119,11 @@ class Outline(Mark):
         self.title = title
         self.level = level
         self.key = f"o{next(_keys)}"
+        self.page: int | None = None  # the page number it landed on, once drawn
         self.keepWithNext = True  # lands on the page of the heading that follows it
 
     def draw(self) -> None:
+        self.page = self.canv.getPageNumber()
         self.canv.bookmarkHorizontal(self.key, 0, 0)
         self.canv.addOutlineEntry(self.title, self.key, self.level, closed=self.level > 0)
 
@@ -325,11 +330,14 @@ class ReportDoc(BaseDocTemplate):
             keepTogetherClass=KeepTogetherAfterMarks,
         )
         self.header_title = header
-        self.header_unit = unit
+        self.header_unit = self._first_unit = unit
         frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("page", frames=[frame],
                                             onPageEnd=self._draw_header)])
+
+    def beforeDocument(self) -> None:
+        self.header_unit = self._first_unit  # each layout starts afresh
 
     def beforePage(self) -> None:
         self._printed = False
@@ -363,18 +371,29 @@ class ReportDoc(BaseDocTemplate):
         canv.restoreState()
 
     def render(self, story: list[Flowable]) -> None:
+        """Lay `story` out and write the PDF."""
+        self.render_passes([story])
+
+    def render_passes(self, stories: Iterable[list[Flowable]]) -> None:
+        """Lay out each story `stories` gives, one after the other, and write the last
+        layout: a generator that makes the next story afresh from what the layout before
+        it recorded (the pages its marks landed on), and stops once nothing changed."""
         out = Path(self.filename)
         check_folder(out)
         with writing(out) as tmp:
             self.filename = str(tmp)
+            self._doSave = 0   # as reportlab's multiBuild does: only the last layout is saved
             try:
-                self.build(story, canvasmaker=FooterCanvas)
+                for story in stories:
+                    self.build(story, canvasmaker=FooterCanvas)
+                self.canv.save()
             except LayoutError as exc:  # the half-written file goes with `writing`
                 raise ReportNotWritten(
                     f"“{out.name}”未能排版（有一处内容超出了一页的大小），未写出文件；"
                     "请缩短过长的意见或说明后重试。", detail=str(exc)) from exc
             finally:
                 self.filename = str(out)
+                self._doSave = 1
 
 
 class Rule(Flowable):

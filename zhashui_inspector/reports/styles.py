@@ -143,6 +143,11 @@ def styles() -> dict[str, ParagraphStyle]:
         "sub": make("sub", fontName=KAI, fontSize=10.5, leading=14),
         "warn": make("warn", fontSize=11, leading=16, textColor=RED),
         "sign": make("sign", fontSize=10.5, leading=22),
+        # the contents (目录): its title, a section's line, a unit's line under 四
+        "toc_title": make("toc_title", fontSize=16, leading=24, alignment=TA_CENTER,
+                          spaceBefore=6, spaceAfter=8, keepWithNext=1),
+        "toc": make("toc", leading=21),
+        "toc_sub": make("toc_sub", leading=21, leftIndent=21),
     }
 
 
