@@ -88,7 +88,8 @@ def plain_reportlab(data: CountyData, out: Path, images: list[bytes | None]) -> 
         for unit in data.units:
             n = len(unit.evidence)
             story += [PageBreak()] + unit_section(unit, data.catalogue, data.policy, level=0,
-                                                  thumbnails=images[at:at + n])
+                                                  thumbnails=images[at:at + n],
+                                                  rules_in="".join(county.RULES))
             at += n
     finally:
         layout.Para = ours   # type: ignore[misc]

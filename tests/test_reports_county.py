@@ -357,3 +357,22 @@ def test_the_rectification_list_names_its_round_and_when_it_was_made(
     schedule = re.search(r"工作安排：[^报]*", report)
     assert schedule and data.stages[-1].name in schedule.group(0) and schedule.group(0) in first
     assert "报告生成时间：2026年12月03日10:53" in report
+
+
+def test_the_county_report_prints_the_scoring_rules_once(demo_data: CountyData,
+                                                        tmp_path: Path) -> None:
+    """In 三、评分规则, each unit's result referring to it; a unit report handed out on its
+    own keeps the rules in its section."""
+    label = squeeze(demo_data.policy.label)
+    pages = [squeeze(p) for p in pdf_text(render_report(demo_data, tmp_path / "c.pdf")).split("\f")]
+    rules = [n for n, page in enumerate(pages) if "计分：" in page]
+    assert len(rules) == 1 and f"三、评分规则{label}计分：" in pages[rules[0]]
+    text = "".join(pages)
+    assert text.count("计分：") == 1 and text.count(label) == 1
+    assert text.count("（按“三、评分规则”，供参考）") == len(demo_data.units)
+    assert "下列评分规则" not in text
+    unit = next(u for u in demo_data.units if u.name == "县气象局")
+    single = squeeze(pdf_text(render_report(dataclasses.replace(demo_data, units=(unit,)),
+                                            tmp_path / "u.pdf")))
+    assert single.count("计分：") == 1 and "（按下列评分规则，供参考）" in single
+    assert single.index("各领域得分率") < single.index(f"评分规则{label}") < single.index("二、整改清单")

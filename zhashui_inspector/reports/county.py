@@ -52,6 +52,7 @@ from zhashui_inspector.reports.unit_report import (
 
 COUNTY_TITLE = "法治政府建设示范单位复查验收评估报告"
 UNITS_HEADING = "四、各单位评估情况"
+RULES = ("三、", "评分规则")   # printed once, for every unit of the county report
 
 
 def render_report(data: CountyData, out: Path, *,
@@ -100,7 +101,7 @@ def county_story(data: CountyData, title: str, thumbs: list[list[bytes | None]],
         contents.entry(number, mark, level=1)
         body += [para(esc(number), "title"), Rule(thickness=0.8)]
         body += unit_section(unit, data.catalogue, data.policy, level=0, thumbnails=unit_thumbs,
-                             numbering=Numbering(nested=True))
+                             numbering=Numbering(nested=True), rules_in="".join(RULES))
     if signature_box is not None:
         body.append(release_block(data, signature_box))
     return [*title_block(data, title), *contents.flowables(), NewPage(),
@@ -214,7 +215,7 @@ def county_summary(data: CountyData, contents: Contents | None = None) -> list[F
     story += [Spacer(1, 2 * mm), area_grid(data)]
     legend = "、".join(f"{a.numeral}{a.title}" for a in cat.areas)
     story += [Spacer(1, 4 * mm),
-              KeepTogetherAfterMarks([*_section("三、", "评分规则", 1, contents),
+              KeepTogetherAfterMarks([*_section(*RULES, 1, contents),
                                       *policy_section(data.policy),
                                       para(esc(f"领域：{legend}"), "small")])]
     return story

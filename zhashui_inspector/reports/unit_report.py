@@ -59,11 +59,14 @@ def provisional_banner(data: UnitData, catalogue: Catalogue, policy: Policy) -> 
     return [box, Spacer(1, 3 * mm)]
 
 
-def outcome_table(data: UnitData, policy: Policy) -> Table:
+def outcome_table(data: UnitData, policy: Policy, rules_in: str | None = None) -> Table:
+    """The unit's result and the office's decision; the suggested result refers to the
+    scoring rules below it, or to the section `rules_in` where the document prints them."""
     decision = f"<b>{esc(data.decision)}</b>" if data.decision else "<b>尚未决定</b>"
     if data.decision and is_provisional(data):
         decision += ('<br/><font size="8" color="#A61B1B">记录时评定尚未完成'
                      f"（{esc(gaps(data))}），须复核</font>")
+    rules = f"“{esc(rules_in)}”" if rules_in else "下列评分规则"
     reason = esc_cell(data.decision_reason) if data.decision_reason else ""
     if data.decided_at:
         reason += f'<br/><font size="8" color="#555555">决定时间：{esc(human_time(data.decided_at))}</font>'
@@ -74,7 +77,7 @@ def outcome_table(data: UnitData, policy: Policy) -> Table:
         ["总得分率", f"<b>{pct(data.score.overall)}</b>"
          + ("（暂定）" if is_provisional(data) and data.score.overall is not None else ""),
          "计分指标", esc(scored_text(data))],
-        ["建议结果", f"<b>{esc(suggested_text(data))}</b>（按下列评分规则，供参考）",
+        ["建议结果", f"<b>{esc(suggested_text(data))}</b>（按{rules}，供参考）",
          "县委依法治县办决定", decision],
         ["决定理由", reason or "—", "", ""],
     ]
@@ -237,8 +240,11 @@ class Numbering:
 
 def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level: int,
                  thumbnails: Sequence[bytes | None] | None = None,
-                 numbering: Numbering | None = None) -> list[Flowable]:
-    """Every part of one unit's report, with outline entries at `level` and below."""
+                 numbering: Numbering | None = None,
+                 rules_in: str | None = None) -> list[Flowable]:
+    """Every part of one unit's report, with outline entries at `level` and below. The
+    scoring rules follow the area scores, unless the document prints them once for all
+    its units, in the section `rules_in` (the county report's 三、评分规则)."""
     sub = level + 1
     number = (numbering or Numbering()).section
 
@@ -253,15 +259,17 @@ def unit_section(data: UnitData, catalogue: Catalogue, policy: Policy, *, level:
             return [CondPageBreak(35 * mm), *heading(title), *body]
         return keep_with_table([*heading(title), *body[:at]], body[at]) + body[at + 1:]
 
+    outcome = outcome_table(data, policy, rules_in)
     instead = nothing_to_list(data)
     if instead:  # one statement, not 76 rows of 未评
-        return section(f"{number(1)}评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm),
+        return section(f"{number(1)}评估结果", [outcome, Spacer(1, 3 * mm),
                                                para(esc(instead), "body")])
     story: list[Flowable] = provisional_banner(data, catalogue, policy)
-    story += section(f"{number(1)}评估结果", [outcome_table(data, policy), Spacer(1, 3 * mm)])
+    story += section(f"{number(1)}评估结果", [outcome, Spacer(1, 3 * mm)])
     story += area_scores(data, catalogue, policy)
-    story += [Spacer(1, 2 * mm),
-              KeepTogether([para(esc("评分规则"), "h2"), *policy_section(policy)])]
+    if rules_in is None:
+        story += [Spacer(1, 2 * mm),
+                  KeepTogether([para(esc("评分规则"), "h2"), *policy_section(policy)])]
     story += section(f"{number(2)}整改清单", rectification_table(data, catalogue))
     story += ratings_by_area(data, catalogue, sub + 1, lead=heading(f"{number(3)}评定明细"),
                              numbering=numbering)
