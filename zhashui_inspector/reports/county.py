@@ -23,7 +23,7 @@ from zhashui_inspector.reports.completeness import (
     short_gaps,
     unrated_count,
 )
-from zhashui_inspector.reports.contents import Contents, passes
+from zhashui_inspector.reports.contents import Contents
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.layout import (
     DRAFT_MARK,
@@ -82,8 +82,7 @@ def render_report(data: CountyData, out: Path, *,
             story.append(release_block(data, signature_box))
         doc.render(story)
     else:
-        doc.render_passes(passes(lambda contents: county_story(data, title, thumbs, contents,
-                                                               signature_box)))
+        doc.render(county_story(data, title, thumbs, Contents(), signature_box))
     return out
 
 

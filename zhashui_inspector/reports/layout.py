@@ -7,16 +7,15 @@ The footer's total is a form XObject drawn on every page and defined once at the
 so a document is laid out in one pass (a NumberedCanvas that replays saved pages would
 break the outline's page references). A file that holds several documents handed out
 one by one (the checklists of several units) numbers each on its own: a `NewNumbering`
-mark starts a section, with a total form of its own. A document that prints what its
-own layout decides (the county report's contents, with the page each section starts on)
-is laid out again from a fresh story until the two agree (`ReportDoc.render_passes`,
-`contents.passes`); only the last layout is written.
+mark starts a section, with a total form of its own. What else a page prints that only
+the layout decides (the county report's contents: the page each section starts on) is
+such a form too (`FooterCanvas.deferred_form`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +65,14 @@ class FooterCanvas(Canvas):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._starts = [1]  # the first page of each numbering section
+        self._deferred: list[tuple[str, tuple[float, float, float, float],
+                                   Callable[[Canvas], None]]] = []
+
+    def deferred_form(self, name: str, bbox: tuple[float, float, float, float],
+                      draw: Callable[[Canvas], None]) -> None:
+        """A form to use (`doForm(name)`) before what it shows is known, a page number of
+        a later page: `draw` draws it when the file is saved, inside `bbox`."""
+        self._deferred.append((name, bbox, draw))
 
     def new_numbering(self) -> None:
         """Number the pages from the current one on from 1 again, with their own total."""
@@ -93,6 +100,10 @@ class FooterCanvas(Canvas):
             self.setFont(SANS, 9)
             self.setFillColor(GREY_TEXT)
             self.drawString(0, 0, f"{end - start} 页")
+            self.endForm()
+        for name, (x0, y0, x1, y1), draw in self._deferred:
+            self.beginForm(name, lowerx=x0, lowery=y0, upperx=x1, uppery=y1)
+            draw(self)
             self.endForm()
         super().save()
 
@@ -372,28 +383,18 @@ class ReportDoc(BaseDocTemplate):
 
     def render(self, story: list[Flowable]) -> None:
         """Lay `story` out and write the PDF."""
-        self.render_passes([story])
-
-    def render_passes(self, stories: Iterable[list[Flowable]]) -> None:
-        """Lay out each story `stories` gives, one after the other, and write the last
-        layout: a generator that makes the next story afresh from what the layout before
-        it recorded (the pages its marks landed on), and stops once nothing changed."""
         out = Path(self.filename)
         check_folder(out)
         with writing(out) as tmp:
             self.filename = str(tmp)
-            self._doSave = 0   # as reportlab's multiBuild does: only the last layout is saved
             try:
-                for story in stories:
-                    self.build(story, canvasmaker=FooterCanvas)
-                self.canv.save()
+                self.build(story, canvasmaker=FooterCanvas)
             except LayoutError as exc:  # the half-written file goes with `writing`
                 raise ReportNotWritten(
                     f"“{out.name}”未能排版（有一处内容超出了一页的大小），未写出文件；"
                     "请缩短过长的意见或说明后重试。", detail=str(exc)) from exc
             finally:
                 self.filename = str(out)
-                self._doSave = 1
 
 
 class Rule(Flowable):
