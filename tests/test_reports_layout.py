@@ -308,3 +308,22 @@ def test_a_rectification_lists_closing_never_stands_alone_on_its_last_page(
         last = pages[-1]
         assert box["page"] == len(pages) - 1 and "发布单位" in last
         assert "被评估单位（盖章）" in last and "序号" in last, (count, last)
+
+
+def test_a_reports_release_note_never_stands_alone_on_its_last_page(
+        demo_data: CountyData, tmp_path: Path) -> None:
+    """However long the evidence index it ends with, the unit report's last rows go onto
+    the page of the release note and the stamp."""
+    unit = next(u for u in demo_data.units if u.evidence)
+    for count in range(1, 14):
+        grown = dataclasses.replace(unit, evidence=tuple(
+            unit.evidence[i % len(unit.evidence)] for i in range(count)))
+        box: dict[str, object] = {}
+        out = render_report(dataclasses.replace(demo_data, units=(grown,)),
+                            tmp_path / f"u{count}.pdf", signature_box=box)
+        pages = pdf_text(out).split("\f")[:page_count(out)]
+        assert box["page"] == len(pages) - 1
+        lines = [line.strip() for line in pages[-1].splitlines() if line.strip()]
+        end = next(n for n, line in enumerate(lines) if line.startswith("发布单位"))
+        body = [line for line in lines[:end] if line not in (unit.name, f"{unit.name}复查验收评估报告")]
+        assert body, (count, lines)            # more than the running header above it

@@ -36,6 +36,7 @@ from zhashui_inspector.reports.layout import (
     SignatureSpace,
     grid_style,
     para,
+    with_closing,
 )
 from zhashui_inspector.reports.office_title import office_title
 from zhashui_inspector.reports.output import check_folder
@@ -79,7 +80,7 @@ def render_report(data: CountyData, out: Path, *,
         story: list[Flowable] = title_block(data, title) + [Outline(first.name, 0)]
         story += unit_section(first, data.catalogue, data.policy, level=0, thumbnails=thumbs[0])
         if signature_box is not None:
-            story.append(release_block(data, signature_box))
+            story = with_closing(story, [release_block(data, signature_box)])
         doc.render(story)
     else:
         doc.render(county_story(data, title, thumbs, Contents(), signature_box))
@@ -102,7 +103,7 @@ def county_story(data: CountyData, title: str, thumbs: list[list[bytes | None]],
         body += unit_section(unit, data.catalogue, data.policy, level=0, thumbnails=unit_thumbs,
                              numbering=Numbering(nested=True), rules_in="".join(RULES))
     if signature_box is not None:
-        body.append(release_block(data, signature_box))
+        body = with_closing(body, [release_block(data, signature_box)])
     return [*title_block(data, title), *contents.flowables(), NewPage(),
             RunningHeader("全县汇总"), *body]
 

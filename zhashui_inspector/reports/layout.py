@@ -314,6 +314,21 @@ class TableWithClosing(Flowable):
         return [parts[0], rest]
 
 
+def with_closing(story: list[Flowable], closing: list[Flowable]) -> list[Flowable]:
+    """`story`, then its `closing` (lines for signing, the release note and the stamp),
+    never alone on a last page: the table the story ends with keeps its last row with the
+    closing (`TableWithClosing`); anything else it ends with goes with it whole."""
+    end = len(story)
+    while end and isinstance(story[end - 1], (Spacer, Mark)):
+        end -= 1
+    if not end:
+        return [*story, *closing]
+    last, tail = story[end - 1], story[end:]
+    if isinstance(last, ItemTable):
+        return [*story[:end - 1], TableWithClosing(last, [*tail, *closing])]
+    return [*story[:end - 1], KeepTogether([last, *tail, *closing])]
+
+
 def _height_with_spaces(flowable: Flowable, canv: Canvas, width: float) -> float:
     if isinstance(flowable, KeepTogether):   # its wrap asks to be split: measure its parts
         return sum(_height_with_spaces(f, canv, width) for f in flowable._content)

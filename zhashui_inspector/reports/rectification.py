@@ -20,9 +20,9 @@ from zhashui_inspector.reports.layout import (
     ItemTable,
     Outline,
     ReportDoc,
-    TableWithClosing,
     grid_style,
     para,
+    with_closing,
 )
 from zhashui_inspector.reports.office_title import office_title
 from zhashui_inspector.reports.styles import RATING_COLOURS, esc, esc_cell, esc_each
@@ -138,10 +138,5 @@ def render_rectification(county: CountyData, data: UnitData, out: Path, *,
         from zhashui_inspector.reports.county import release_note
 
         closing.append(release_note(office_name, signature_box, document="清单"))
-    table = rectification_table(data, catalogue)
-    if isinstance(table[-1], ItemTable):   # its last row goes with the closing
-        story += [*table[:-1], TableWithClosing(table[-1], closing)]
-    else:
-        story += [*table, *closing]
-    doc.render(story)
+    doc.render(with_closing(story + rectification_table(data, catalogue), closing))
     return out
