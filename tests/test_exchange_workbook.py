@@ -222,7 +222,8 @@ def test_a_workbook_open_in_libreoffice_or_excel_is_left_alone(
     batch = do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
     assert [r.result for r in batch.results] == ["imported"]
     assert batch.workbook_message.startswith("总表“master.xlsx”正被 Excel、WPS 或 LibreOffice 打开")
-    assert f"请删除“{lock}”后重试" in batch.workbook_message
+    assert f"手动删除“{lock}”后重试" in batch.workbook_message
+    assert "office workbook --remove-stale-locks" in batch.workbook_message
     assert sha256(book) == before and _pending(office_dir) == "1"
 
     (office_dir / lock).unlink()      # closed (or the stale lock deleted)

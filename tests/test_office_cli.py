@@ -242,3 +242,39 @@ def test_a_workbook_left_unwritten_gives_its_own_exit_status(cli, office_dir: Pa
     lock.unlink()
     code, out, _ = cli("office", "workbook", d)
     assert code == 0 and book.read_bytes() != before
+
+
+def test_a_stale_lock_file_is_removed_only_when_asked(cli, office_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Excel or LibreOffice ended without closing the workbook and left its lock file: the
+    workbook stays as it was until the user says nothing has it open."""
+    book = office_dir / "master.xlsx"
+    before = book.read_bytes()
+    locks = [office_dir / f"~${book.name}", office_dir / f".~lock.{book.name}#"]
+    for lock in locks:
+        lock.write_bytes(b"\x05zhang")
+    code, _, err = cli("office", "workbook", office_dir)
+    assert code != 0 and "--remove-stale-locks" in err and "Traceback" not in err
+    assert book.read_bytes() == before and all(lock.exists() for lock in locks)
+    code, out, _ = cli("office", "workbook", office_dir, "--remove-stale-locks")
+    assert code == 0 and f"已删除锁定文件 ~${book.name}" in out and "已按台账重写总表" in out
+    assert not any(lock.exists() for lock in locks) and book.read_bytes() != before
+
+
+def test_a_lock_file_that_cannot_be_removed_leaves_everything_as_it_was(
+        office_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhashui_inspector.exchange import workbook
+
+    book = office_dir / "master.xlsx"
+    lock = office_dir / f"~${book.name}"
+    lock.write_bytes(b"\x05zhang")
+    real_unlink = Path.unlink
+
+    def in_use(path: Path, missing_ok: bool = False) -> None:
+        if path == lock:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", in_use)
+    with pytest.raises(workbook.WorkbookNotWritten, match="仍被打开"):
+        workbook.remove_lock_files(book)
+    assert lock.exists()

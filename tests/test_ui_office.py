@@ -334,6 +334,51 @@ def test_a_workbook_behind_the_ledger_is_written_from_the_status_bar(  # type: i
     assert "整改不到位" in [c.value for row in summary.iter_rows() for c in row]
 
 
+@pytest.mark.parametrize("remove", [False, True])
+def test_lock_files_left_by_a_crashed_excel_are_removed_only_on_the_users_word(  # type: ignore[no-untyped-def]
+        qtbot, window, folder: Path, remove: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhashui_inspector.exchange.conflicts import decide
+
+    warned: list[str] = []     # a warning box would wait for a click
+    monkeypatch.setattr(qt.QMessageBox, "warning",
+                        staticmethod(lambda _parent, _title, text: warned.append(text)))
+    book = folder / "office" / "master.xlsx"
+    locks = [book.with_name(f"~${book.name}"), book.with_name(f".~lock.{book.name}#")]
+    for lock in locks:
+        lock.write_bytes(b"\x05zhang")
+    with Office.open(folder / "office") as office:   # the decision is in the ledger only
+        decide(office, UNIT, "停牌", "整改不到位")
+        assert "锁定文件" in office.refresh_workbook()
+    with qtbot.waitSignal(window.refreshed, timeout=20_000):
+        window.refresh()
+    before = book.read_bytes()
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = qt.QApplication.activeModalWidget()
+        if not isinstance(box, qt.QMessageBox):
+            return                # no question asked
+        seen.append(box.text())
+        wanted = [b for b in box.buttons()
+                  if b.text() == ("删除锁定文件并写入" if remove else "取消")]
+        if wanted:
+            wanted[0].click()
+        else:
+            box.done(0)           # another box: close it, the asserts below say why
+
+    qt.QTimer.singleShot(0, answer)
+    if remove:
+        with qtbot.waitSignal(window.refreshed, timeout=20_000):
+            qtbot.mouseClick(window.write_workbook_button, Qt.MouseButton.LeftButton)
+    else:
+        qtbot.mouseClick(window.write_workbook_button, Qt.MouseButton.LeftButton)
+    assert seen and f"~${book.name}" in seen[0] and f".~lock.{book.name}#" in seen[0]
+    assert warned == []
+    assert [lock.exists() for lock in locks] == [not remove] * 2
+    assert (book.read_bytes() != before) is remove
+    assert window.write_workbook_button.isVisibleTo(window) is not remove
+
+
 def test_round_dialog_moves_the_dates(qtbot, window, folder: Path) -> None:  # type: ignore[no-untyped-def]
     dialog = window.edit_round()
     start, end = dialog.spans["review"]

@@ -89,6 +89,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = osub.add_parser("workbook", help="立即按台账重写总表（如上次因文件被占用未能写入）")
     p.add_argument("dir", metavar="DIR")
+    p.add_argument("--remove-stale-locks", action="store_true",
+                   help="先删除 Excel、WPS 或 LibreOffice 意外退出时留在总表旁的锁定文件"
+                        "（须确认没有程序打开总表）")
     p.set_defaults(func=cmd_workbook)
 
     from zhashui_inspector.cli import reports
@@ -301,11 +304,14 @@ def cmd_policy(args: argparse.Namespace) -> int:
 
 
 def cmd_workbook(args: argparse.Namespace) -> int:
-    from zhashui_inspector.exchange.workbook import WorkbookNotWritten
+    from zhashui_inspector.exchange.workbook import WorkbookNotWritten, remove_lock_files
 
     with _office(args.dir) as office:
         with office.ledger.tx() as conn:
             office.mark_pending(conn)
+        if args.remove_stale_locks:
+            for lock in remove_lock_files(office.workbook_path):
+                print(f"已删除锁定文件 {lock.name}")
         problem = office.refresh_workbook()
         if problem:
             raise WorkbookNotWritten(problem)

@@ -139,8 +139,28 @@ def lock_files(target: Path) -> list[Path]:
 
 def open_elsewhere_message(target: Path, lock: Path) -> str:
     return (f"总表“{target.name}”正被 Excel、WPS 或 LibreOffice 打开（旁边有锁定文件“{lock.name}”），"
-            "未作改动，台账已保存；请关闭该文件后点“立即写入总表”（或执行 office workbook），"
-            f"如果并没有打开它（程序曾意外退出），请删除“{lock.name}”后重试")
+            "未作改动，台账已保存；请关闭该文件后点“立即写入总表”（或执行 office workbook）。"
+            "如果并没有打开它（程序曾意外退出，留下了锁定文件），可在点“立即写入总表”时删除它，"
+            f"或执行 office workbook --remove-stale-locks，或手动删除“{lock.name}”后重试")
+
+
+def remove_lock_files(target: Path) -> list[Path]:
+    """Delete the lock files beside `target` that an office program left when it ended
+    without closing the workbook: only when the user says nothing has it open. A lock
+    file that cannot be deleted is in use (Windows keeps an open one): WorkbookNotWritten,
+    and nothing else is changed."""
+    removed = []
+    for lock in lock_files(target):
+        try:
+            lock.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise WorkbookNotWritten(
+                f"锁定文件“{lock.name}”无法删除（{exc.strerror}）：总表“{target.name}”仍被打开，"
+                "请先关闭它；台账已保存", detail=repr(exc)) from exc
+        removed.append(lock)
+    return removed
 
 
 def _check_unlocked(target: Path) -> None:

@@ -1,12 +1,15 @@
-"""Small dialogs of the office window: the key passphrase, a unit's decision, round dates."""
+"""Small dialogs of the office window: the key passphrase, a unit's decision, round dates,
+the lock files left beside the workbook."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from pathlib import Path
 
 from zhashui_inspector.core.records import RoundStage
 from zhashui_inspector.exchange.status import UnitStatus
+from zhashui_inspector.ui import qt
 from zhashui_inspector.ui.office_models import rated_text
 from zhashui_inspector.ui.qt import (
     QComboBox,
@@ -187,3 +190,22 @@ class InitPage(QWidget):
         layout.addWidget(text)
         layout.addWidget(self.create_button)
         layout.addStretch(2)
+
+
+def confirm_removing_locks(parent: QWidget, workbook: Path, locks: Sequence[Path]) -> bool:
+    """Whether to delete the lock files beside the workbook before writing it: the user
+    says that no Excel, WPS or LibreOffice has it open (one ended without closing it)."""
+    box = qt.QMessageBox(parent)
+    box.setIcon(qt.QMessageBox.Icon.Warning)
+    box.setWindowTitle(TITLE)
+    names = "、".join(f"“{lock.name}”" for lock in locks)
+    box.setText(parent.tr("总表“{0}”旁有锁定文件 {1}：Excel、WPS 或 LibreOffice 可能正打开着它。")
+                .format(workbook.name, names))
+    box.setInformativeText(parent.tr(
+        "请先关闭打开总表的程序，再点“立即写入总表”。\n"
+        "如果确认没有任何程序打开它（程序曾意外退出，留下了锁定文件），可以删除锁定文件后写入。"))
+    remove = box.addButton(parent.tr("删除锁定文件并写入"), qt.QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(parent.tr("取消"), qt.QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is remove

@@ -32,6 +32,7 @@ from zhashui_inspector.ui.office_dialogs import (
     InitPage,
     RoundDialog,
     ask_passphrase,
+    confirm_removing_locks,
 )
 from zhashui_inspector.ui.office_issue import IssueActions
 from zhashui_inspector.ui.office_models import (
@@ -451,8 +452,17 @@ class OfficeWindow(IssueActions, ReportActions, QMainWindow):
     # ---- workbook and report ----------------------------------------------------------------
 
     def write_workbook(self) -> None:
-        """Write the workbook the ledger is ahead of (after Excel held it open)."""
-        self._write(lambda _office: None, self.tr("已按台账写入总表"))
+        """Write the workbook the ledger is ahead of (after Excel held it open); first,
+        if the user confirms nothing has it open, delete the lock files an office program
+        left beside it when it ended without closing it."""
+        from zhashui_inspector.exchange.workbook import lock_files, remove_lock_files
+
+        target = self.snapshot.workbook if self.snapshot else self.office_dir / "master.xlsx"
+        locks = lock_files(target)
+        if locks and not confirm_removing_locks(self, target, locks):
+            return
+        self._write(lambda office: remove_lock_files(office.workbook_path) if locks else None,
+                    self.tr("已按台账写入总表"))
 
     def open_workbook(self) -> None:
         path = self.snapshot.workbook if self.snapshot else self.office_dir / "master.xlsx"
