@@ -321,3 +321,25 @@ def test_a_filter_on_other_criteria_keeps_the_rows_the_office_hid(office_dir: Pa
 
     sheet = load_workbook(book)["冲突"]
     assert _hidden_by_item(sheet) == {5: False, 12: True, 30: False}
+
+
+def test_a_filter_over_numbers_it_cannot_read_as_shown_hides_nothing_new() -> None:
+    """A whole number is shown as itself, one of the program's formats as that format
+    shows it; a fraction in General (its digits depend on the column's width) is not
+    guessed: the rows stay as the office's program left them."""
+    from openpyxl import Workbook
+
+    from zhashui_inspector.exchange.workbook_filter import reapply
+
+    ws = Workbook().active
+    for row, value in enumerate((12, 85.0, 85.7142857, 3), 4):
+        ws.cell(row, 1, value)
+    ws.auto_filter.ref = "A3:A7"
+    ws.auto_filter.add_filter_column(0, ["12", "3"])
+    assert reapply(ws, 4, 5) is True
+    assert [bool(ws.row_dimensions[r].hidden) for r in (4, 5)] == [False, True]
+    assert reapply(ws, 4, 7) is False and not ws.row_dimensions[7].hidden
+    ws.cell(6, 1).number_format = "0.0"
+    ws.auto_filter.filterColumn[0].filters.filter = ["85.7", "3"]
+    assert reapply(ws, 4, 7) is True
+    assert [bool(ws.row_dimensions[r].hidden) for r in (4, 5, 6, 7)] == [True, True, False, False]

@@ -5,10 +5,11 @@ the values of the columns from A to its last column. Everything else is the offi
 and survives a rewrite (workbook_kept): other sheets, columns to the right and the
 properties of a row (they move with their row, matched by the row's key), notes and
 fills on the program's cells, rows without a key such as notes under a table, merged
-cells that hide none of the program's values, widths, print settings. Returned files' text is always written as
-text (never a formula), cleaned of characters a worksheet cannot hold, and shortened
-with a visible mark beyond what the tallest row prints (the whole text then in the
-cell's note) and beyond Excel's 32,767 characters (the ledger keeps it whole).
+cells that hide none of the program's values, widths, print settings. Returned files'
+text is always written as text (never a formula), cleaned of characters a worksheet
+cannot hold, and shortened with a visible mark beyond what the tallest row prints (the
+whole text then in the cell's note) and beyond Excel's 32,767 characters (the ledger
+keeps it whole).
 
 The new workbook goes to a temporary file in the same folder, is flushed, and replaces
 the old one in one step; the previous version is kept in workbook-history/ (the last

@@ -19,8 +19,10 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 # the number formats of the program's columns, as the filter list shows their values
-_SHOWN: dict[str, Callable[[float], str]] = {
-    "General": lambda v: f"{v:.15g}",
+# (General only for whole numbers: how many digits it shows of others depends on the
+# column's width)
+_SHOWN: dict[str, Callable[[float], str | None]] = {
+    "General": lambda v: str(int(v)) if float(v).is_integer() else None,
     "0.0": lambda v: f"{v:.1f}",
     "#,##0": lambda v: f"{v:,.0f}",
 }
@@ -81,9 +83,10 @@ def _keeps(cell: Any, values: frozenset[str], blanks: bool) -> bool | None:
         text = "TRUE" if value else "FALSE"
     elif isinstance(value, (int, float)):
         show = _SHOWN.get(cell.number_format)
-        if show is None:
+        shown = None if show is None else show(value)
+        if shown is None:
             return None
-        text = show(value)
+        text = shown
     elif isinstance(value, str):
         text = value
     else:
