@@ -9,7 +9,7 @@ break the outline's page references). A file that holds several documents handed
 one by one (the checklists of several units) numbers each on its own: a `NewNumbering`
 mark starts a section, with a total form of its own. What else a page prints that only
 the layout decides (the county report's contents: the page each section starts on) is
-such a form too (`FooterCanvas.deferred_form`).
+such a form too: `FooterCanvas.deferred_form`, which the footer's totals use as well.
 """
 
 from __future__ import annotations
@@ -64,9 +64,10 @@ class FooterCanvas(Canvas):
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self._starts = [1]  # the first page of each numbering section
+        self._starts: list[int] = []  # the first page of each numbering section
         self._deferred: list[tuple[str, tuple[float, float, float, float],
                                    Callable[[Canvas], None]]] = []
+        self._start_numbering(1)
 
     def deferred_form(self, name: str, bbox: tuple[float, float, float, float],
                       draw: Callable[[Canvas], None]) -> None:
@@ -77,7 +78,21 @@ class FooterCanvas(Canvas):
     def new_numbering(self) -> None:
         """Number the pages from the current one on from 1 again, with their own total."""
         if self.getPageNumber() != self._starts[-1]:
-            self._starts.append(self.getPageNumber())
+            self._start_numbering(self.getPageNumber())
+
+    def _start_numbering(self, page: int) -> None:
+        """A numbering section from `page` on; its total, a deferred form, counts its
+        pages up to the next section's first or the end."""
+        section = len(self._starts)
+        self._starts.append(page)
+
+        def total(canv: Canvas) -> None:
+            end = self._starts[section + 1] if section + 1 < len(self._starts) \
+                else self.getPageNumber()
+            canv.setFont(SANS, 9)
+            canv.setFillColor(GREY_TEXT)
+            canv.drawString(0, 0, f"{end - page} 页")
+        self.deferred_form(_TOTAL_FORM.format(section + 1), (0, -3, 60, 12), total)
 
     def showPage(self) -> None:
         page = self.getPageNumber()
@@ -93,14 +108,6 @@ class FooterCanvas(Canvas):
         super().showPage()
 
     def save(self) -> None:
-        ends = [*self._starts[1:], self.getPageNumber()]
-        for section, (start, end) in enumerate(zip(self._starts, ends, strict=True), 1):
-            self.beginForm(_TOTAL_FORM.format(section), lowerx=0, lowery=-3, upperx=60,
-                           uppery=12)
-            self.setFont(SANS, 9)
-            self.setFillColor(GREY_TEXT)
-            self.drawString(0, 0, f"{end - start} 页")
-            self.endForm()
         for name, (x0, y0, x1, y1), draw in self._deferred:
             self.beginForm(name, lowerx=x0, lowery=y0, upperx=x1, uppery=y1)
             draw(self)
@@ -356,14 +363,11 @@ class ReportDoc(BaseDocTemplate):
             keepTogetherClass=KeepTogetherAfterMarks,
         )
         self.header_title = header
-        self.header_unit = self._first_unit = unit
+        self.header_unit = unit
         frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("page", frames=[frame],
                                             onPageEnd=self._draw_header)])
-
-    def beforeDocument(self) -> None:
-        self.header_unit = self._first_unit  # each layout starts afresh
 
     def beforePage(self) -> None:
         self._printed = False
