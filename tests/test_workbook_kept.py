@@ -47,6 +47,17 @@ def _disagree_on_5(office_dir: Path, tmp_path: Path, zs: Path) -> None:
     do_import(office_dir, hand_back(zs, tmp_path / "zs2.sqlite"))
 
 
+def _items_1_and_2_rated(office_dir: Path, tmp_path: Path) -> tuple[Path, Any, Any]:
+    """The workbook after one inspector's file rating items 1 and 2 came back: its path,
+    the workbook loaded, the unit's sheet."""
+    zs = issue(office_dir, tmp_path / "zs.sqlite")
+    rate_all(zs, UNIT, "达标", items=[1, 2])
+    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
+    book = office_dir / "master.xlsx"
+    wb = load_workbook(book)
+    return book, wb, wb[UNIT]
+
+
 def _hidden_by_item(conflicts_sheet: Any) -> dict[int, bool]:
     """Whether each item's row of 冲突 is hidden, in the sheet's order."""
     return {conflicts_sheet.cell(r, 2).value: bool(conflicts_sheet.row_dimensions[r].hidden)
@@ -84,12 +95,7 @@ def test_notes_under_a_table_stay_whole_in_the_programs_columns(office_dir: Path
 
 def test_fills_and_notes_on_the_programs_cells_and_title_rows_survive(office_dir: Path,
                                                                       tmp_path: Path) -> None:
-    zs = issue(office_dir, tmp_path / "zs.sqlite")
-    rate_all(zs, UNIT, "达标", items=[1, 2])
-    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
-    book = office_dir / "master.xlsx"
-    wb = load_workbook(book)
-    sheet = wb[UNIT]
+    book, wb, sheet = _items_1_and_2_rated(office_dir, tmp_path)
     yellow = PatternFill("solid", fgColor="FFFF00")
     sheet["A5"].fill = yellow                                  # item 2
     sheet["G3"].comment = Comment("评估意见以张三为准", "办公室")
@@ -217,12 +223,7 @@ def test_a_height_saved_by_libreoffice_still_grows_with_a_longer_text(office_dir
 
 def test_the_offices_merged_cells_stay_where_they_hide_nothing_of_the_programs(
         office_dir: Path, tmp_path: Path) -> None:
-    zs = issue(office_dir, tmp_path / "zs.sqlite")
-    rate_all(zs, UNIT, "达标", items=[1, 2])
-    do_import(office_dir, hand_back(zs, tmp_path / "zs1.sqlite"))
-    book = office_dir / "master.xlsx"
-    wb = load_workbook(book)
-    sheet = wb[UNIT]
+    book, wb, sheet = _items_1_and_2_rated(office_dir, tmp_path)
     last = sheet.max_row
     sheet.merge_cells("A1:L1")                       # the title centred over the table
     sheet["A1"].alignment = Alignment(horizontal="center")
