@@ -52,10 +52,12 @@ def check_contents(data: CountyData, out: Path) -> dict[str, int]:
         heading = re.compile(re.escape(text) + r"(?!\.)")   # the heading, not a contents line
         starts = [n for n, p in enumerate(pages, 1) if n > body and heading.search(p)]
         assert starts[:1] == [number], (text, number, starts)
-    # a unit's page is where the outline takes the reader too
-    at = {title: page + 1 for level, title, page in outline(out) if level == 0}
-    for n, unit in enumerate(data.units, 1):
-        assert listed[f"（{chinese_number(n)}）{unit.name}"] == at[unit.name]
+    # the outline's top two levels are the contents: the same headings, at the same pages,
+    # the units under 四、各单位评估情况
+    top = [(level, title, page + 1) for level, title, page in outline(out) if level <= 1]
+    assert [(title, page) for _level, title, page in top] == list(listed.items())
+    units = [f"（{chinese_number(n)}）{unit.name}" for n, unit in enumerate(data.units, 1)]
+    assert [title for level, title, _page in top if level == 1] == units
     return listed
 
 

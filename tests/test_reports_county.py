@@ -19,6 +19,7 @@ from zhashui_inspector.reports.county import build_signed_report, render_report
 from zhashui_inspector.reports.data import CountyData, UnitData
 from zhashui_inspector.reports.rectification import items_to_fix, render_rectification
 from zhashui_inspector.reports.signing import verify_pdf
+from zhashui_inspector.reports.unit_report import chinese_number
 from zhashui_inspector.reports.workfile_data import county_data
 
 
@@ -48,11 +49,15 @@ def test_county_report_summary_charts_and_units(demo_data: CountyData, tmp_path:
     assert squeeze(demo_data.policy.label) in flat  # the policy used is printed
     entries = outline(out)
     top = [t for lvl, t, _p in entries if lvl == 0]
-    assert top == ["全县汇总"] + [u.name for u in demo_data.units]
+    assert top == ["一、全县汇总", "二、得分图表", "三、评分规则", "四、各单位评估情况"]
+    units = [t for lvl, t, _p in entries if lvl == 1]
+    assert units == [f"（{chinese_number(n)}）{u.name}" for n, u in enumerate(demo_data.units, 1)]
+    # the units are under 四, whose page is the first unit's
+    assert entries[3][1:] == (top[3], entries[4][2]) and entries[4][:2] == (1, units[0])
     pages = page_count(out)
     assert all(0 <= p < pages for *_x, p in entries)
     # every unit with anything to list has its nine areas in the outline
-    areas = [t for lvl, t, _p in entries if lvl == 2]
+    areas = [t for lvl, t, _p in entries if lvl == 3]
     listed = [u for u in demo_data.units if not nothing_to_list(u)]
     assert listed and len(areas) == 9 * len(listed)
     assert f"第 {pages} 页 共 {pages} 页" in text
@@ -262,9 +267,9 @@ def test_a_unit_with_no_data_gets_one_statement_not_76_empty_rows(demo_data: Cou
     at = next(n for n, page in enumerate(pages) if "（一）县林业局" in page and "目录" not in page)
     assert "本单位尚无评估数据" in pages[at] and "（二）县气象局" in pages[at + 1]
     entries = outline(out)
-    start = next(i for i, (lvl, t, _p) in enumerate(entries) if lvl == 0 and t == "县林业局")
+    start = entries.index(next(e for e in entries if e[:2] == (1, "（一）县林业局")))
     own = [t for _lvl, t, _p in entries[start + 1:next(
-        i for i, (lvl, t, _p) in enumerate(entries) if lvl == 0 and t == "县气象局")]]
+        i for i, (lvl, t, _p) in enumerate(entries) if lvl == 1 and t == "（二）县气象局")]]
     assert own == ["1. 评估结果"]
     # a unit whose file came back with nothing of it: the statement says so
     came_back = dataclasses.replace(empty, sources=rated.sources)

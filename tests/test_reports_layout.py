@@ -83,7 +83,7 @@ def test_the_charts_heading_moves_to_the_page_of_the_chart(demo_data: CountyData
     def charts() -> list[Flowable]:  # fresh flowables: a layout changes them
         story = county_summary(demo_data)
         return story[next(i for i, f in enumerate(story)
-                          if isinstance(f, Outline) and f.title == "得分图表"):]
+                          if isinstance(f, Outline) and f.title == "二、得分图表"):]
 
     chart_height = charts()[2].wrap(500, 800)[1]
     # the room left above the heading: enough for heading and chart only without the

@@ -53,7 +53,7 @@ def test_office_report_is_signed_and_verifies(office_with_data: Path, tmp_path: 
     # items 20 and 30 disagree between the inspectors: open conflicts, said prominently
     assert "尚有 2 处评定分歧未处理" in text.split("\f")[0]
     assert squeeze("<b>资料</b> & 台账") in flat
-    assert [t for lvl, t, _p in outline(out) if lvl == 0][0] == "全县汇总"
+    assert [t for lvl, t, _p in outline(out) if lvl == 0][0] == "一、全县汇总"
     assert "草稿" not in flat                       # signed: not a draft
 
 

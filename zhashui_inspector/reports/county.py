@@ -92,15 +92,14 @@ def county_story(data: CountyData, title: str, thumbs: list[list[bytes | None]],
     """The county report: title block, contents, summary, then each unit on new pages."""
     body = county_summary(data, contents)
     for index, (unit, unit_thumbs) in enumerate(zip(data.units, thumbs, strict=True), 1):
-        mark = Outline(unit.name, 0)
-        body += [NewPage(), RunningHeader(unit.name), mark]
+        body += [NewPage(), RunningHeader(unit.name)]
         if index == 1:
-            contents.entry(UNITS_HEADING, mark)
-            body.append(para(UNITS_HEADING, "h1"))
+            body += [contents.entry(UNITS_HEADING, Outline(UNITS_HEADING, 0)),
+                     para(UNITS_HEADING, "h1")]
         number = f"（{chinese_number(index)}）{unit.name}"
-        contents.entry(number, mark, level=1)
-        body += [para(esc(number), "title"), Rule(thickness=0.8)]
-        body += unit_section(unit, data.catalogue, data.policy, level=0, thumbnails=unit_thumbs,
+        body += [contents.entry(number, Outline(number, 1), level=1),
+                 para(esc(number), "title"), Rule(thickness=0.8)]
+        body += unit_section(unit, data.catalogue, data.policy, level=1, thumbnails=unit_thumbs,
                              numbering=Numbering(nested=True), rules_in="".join(RULES))
     if signature_box is not None:
         body = with_closing(body, [release_block(data, signature_box)])
@@ -158,7 +157,7 @@ def conflict_banner_text(text: str) -> list[Flowable]:
 def county_summary(data: CountyData, contents: Contents | None = None) -> list[Flowable]:
     """The summary table of all units, the two charts and the policy used; its sections
     listed in `contents`."""
-    story = _section("一、", "全县汇总", 0, contents)
+    story = _section("一、", "全县汇总", contents)
     head = [para(esc(t), "head") for t in
             ("序号", "单位", "命名年度", "评定进度", "得分率", "建议结果", "决定", "未处理分歧")]
     rows: list[list[Any]] = [head]
@@ -194,7 +193,7 @@ def county_summary(data: CountyData, contents: Contents | None = None) -> list[F
     story += [table, Spacer(1, 1.5 * mm),
               para(esc("“暂定”：该单位尚有指标未评或评定分歧未裁定，得分率与建议结果还会改变；"
                        "已记录的决定“须复核”。"), "small"), Spacer(1, 4 * mm)]
-    story += _section("二、", "得分图表", 1, contents)
+    story += _section("二、", "得分图表", contents)
     story.append(unit_chart([u.name for u in data.units], [u.score.overall for u in data.units],
                             data.policy, FRAME_WIDTH, title="各单位总得分率（%）与建议结果分界线",
                             provisional=[is_provisional(u) for u in data.units]))
@@ -215,15 +214,16 @@ def county_summary(data: CountyData, contents: Contents | None = None) -> list[F
     story += [Spacer(1, 2 * mm), area_grid(data)]
     legend = "、".join(f"{a.numeral}{a.title}" for a in cat.areas)
     story += [Spacer(1, 4 * mm),
-              KeepTogetherAfterMarks([*_section(*RULES, 1, contents),
+              KeepTogetherAfterMarks([*_section(*RULES, contents),
                                       *policy_section(data.policy),
                                       para(esc(f"领域：{legend}"), "small")])]
     return story
 
 
-def _section(number: str, title: str, level: int, contents: Contents | None) -> list[Flowable]:
-    """A section's outline mark (at outline `level`) and heading, listed in `contents`."""
-    mark = Outline(title, level)
+def _section(number: str, title: str, contents: Contents | None) -> list[Flowable]:
+    """A section's outline mark and heading, listed in `contents`: the outline's top
+    level names the report's numbered sections as its contents does."""
+    mark = Outline(number + title, 0)
     if contents is not None:
         contents.entry(number + title, mark)
     return [mark, para(number + title, "h1")]
